@@ -1,0 +1,210 @@
+"""``panier``: the admin's command line. Each command delegates to indexer/ or local_es/ in a few lines."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+import click
+import elasticsearch
+from elasticsearch import Elasticsearch
+
+from indexer import aliases
+from local_es import ES_VERSION, LocalEngine, LocalEngineError
+from panier_core.engine import build_client
+from panier_core.settings import Settings, SettingsError
+
+
+@dataclass
+class Context:
+    settings: Settings
+    _client: Elasticsearch | None = field(default=None, repr=False)
+
+    @property
+    def es(self) -> Elasticsearch:
+        if self._client is None:
+            self._client = build_client(self.settings)
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+
+    def local_engine(self, port: int | None = None, nodes: int = 1) -> LocalEngine:
+        return LocalEngine(
+            home=self.settings.local_es_home,
+            http_port=port or _local_port(self.settings.es_url),
+            nodes=nodes,
+            heap=self.settings.local_es_heap,
+            data_root=self.settings.local_es_data,
+        )
+
+
+def _local_port(url: str) -> int:
+    parsed = urlparse(url)
+    if parsed.hostname in ("127.0.0.1", "localhost") and parsed.port:
+        return parsed.port
+    return 9200
+
+
+class PanierGroup(click.Group):
+    """Turns the failures a person can act on into one clear sentence instead of a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (SettingsError, LocalEngineError, aliases.AliasError) as e:
+            raise click.ClickException(str(e)) from e
+        except elasticsearch.ConnectionError as e:
+            url = ctx.obj.settings.es_url if isinstance(ctx.obj, Context) else "the engine"
+            raise click.ClickException(
+                f"cannot reach Elasticsearch at {url} ({e.message}). "
+                "Start the local engine with `panier es start`, or set PANIER_ES_URL."
+            ) from e
+        except elasticsearch.AuthenticationException as e:
+            raise click.ClickException(
+                "Elasticsearch refused the credentials; check PANIER_ES_API_KEY or PANIER_ES_USERNAME/PASSWORD"
+            ) from e
+        except elasticsearch.ApiError as e:
+            raise click.ClickException(f"Elasticsearch answered {e.meta.status}: {e.message} {e.info}") from e
+
+
+@click.group(cls=PanierGroup)
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Panier: search backend of a Quebec buy-local directory."""
+    try:
+        settings = Settings.from_env()
+    except SettingsError as e:
+        raise click.ClickException(str(e)) from e
+    ctx.obj = Context(settings)
+    ctx.call_on_close(ctx.obj.close)
+
+
+# -- local engine ---------------------------------------------------------------------------------
+
+
+@main.group()
+def es() -> None:
+    """The local Elasticsearch (no Docker needed): resolve, start, stop, status."""
+
+
+@es.command("resolve")
+@click.pass_obj
+def es_resolve(obj: Context) -> None:
+    """Build the runner with Maven into the cache (start does this on first use)."""
+    dist = obj.local_engine().resolve(log=click.echo)
+    click.echo(f"Elasticsearch {ES_VERSION} ready in {dist}")
+
+
+@es.command("start")
+@click.option("--nodes", type=click.IntRange(1, 5), default=1, show_default=True, help="Nodes in the cluster.")
+@click.option("--port", type=click.IntRange(1024, 65000), default=None, help="HTTP port of node 1 [default: from PANIER_ES_URL, else 9200].")
+@click.option("--clean", is_flag=True, help="Delete the local cluster's data first.")
+@click.option("--timeout", type=float, default=180.0, show_default=True, help="Seconds to wait for health.")
+@click.pass_obj
+def es_start(obj: Context, nodes: int, port: int | None, clean: bool, timeout: float) -> None:
+    """Start a local Elasticsearch (one node by default) and wait until it is green or yellow."""
+    engine = obj.local_engine(port, nodes)
+    status = engine.start(clean=clean, timeout=timeout, log=click.echo)
+    click.echo(f"{status.url}  health={status.health}  nodes={status.number_of_nodes}  data={engine.cluster_dir}")
+
+
+@es.command("stop")
+@click.pass_obj
+def es_stop(obj: Context) -> None:
+    """Stop every node of the local engine."""
+    stopped = obj.local_engine().stop()
+    click.echo(f"Stopped {stopped} node(s)." if stopped else "No local engine was running.")
+
+
+@es.command("status")
+@click.pass_obj
+def es_status(obj: Context) -> None:
+    """Show the local engine's nodes and health; exit code 1 when it is not running."""
+    status = obj.local_engine().status()
+    if not status.running:
+        click.echo("Local engine: not running.")
+        sys.exit(1)
+    for node in status.nodes:
+        click.echo(f"{node.name}  pid={node.pid}  port={node.http_port}  {'running' if node.alive else 'stopped'}")
+    click.echo(f"health={status.health or 'not answering'}  nodes in cluster={status.number_of_nodes}")
+
+
+# -- indices --------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.pass_obj
+def init(obj: Context) -> None:
+    """Create the versioned indices and their aliases if they do not exist (idempotent)."""
+    report = aliases.ensure_aliases(obj.es, obj.settings)
+    for alias, index in report.created.items():
+        click.echo(f"created  {alias} -> {index}")
+    for alias, index in report.existing.items():
+        click.echo(f"exists   {alias} -> {index}")
+    if not report.changed:
+        click.echo("Nothing to do: every alias already exists.")
+
+
+@main.command()
+@click.pass_obj
+def status(obj: Context) -> None:
+    """Show engine health, each alias, the index it points to and its document count."""
+    info = obj.es.info()
+    health = obj.es.cluster.health()
+    click.echo(
+        f"engine {obj.settings.es_url}  Elasticsearch {info['version']['number']}  "
+        f"cluster={health['cluster_name']}  health={health['status']}  nodes={health['number_of_nodes']}"
+    )
+    for row in aliases.describe(obj.es, obj.settings):
+        if row.indices:
+            click.echo(f"{row.alias:<24} -> {', '.join(row.indices)}  documents={row.documents}")
+        else:
+            click.echo(f"{row.alias:<24} -> (missing: run `panier init`)")
+
+
+@main.group()
+def synonyms() -> None:
+    """Search-time synonyms (mappings/synonyms_fr.txt)."""
+
+
+@synonyms.command("reload")
+@click.pass_obj
+def synonyms_reload(obj: Context) -> None:
+    """Install the synonyms file on the local engine's nodes and reload search analyzers, no reindex."""
+    import mappings
+
+    engine = obj.local_engine()
+    if engine.status().running:
+        for path in engine.install_synonyms(mappings.synonyms_file()):
+            click.echo(f"installed {path}")
+    else:
+        click.echo(f"Not the local engine: copy {mappings.synonyms_file()} to config/analysis/ on each node first.")
+    targets = [obj.settings.alias(n) for n in mappings.INDEX_NAMES]
+    result = obj.es.indices.reload_search_analyzers(index=",".join(targets), ignore_unavailable=True)
+    for detail in result.get("reload_details", []):
+        click.echo(f"reloaded {detail['index']}: {', '.join(detail['reloaded_analyzers'])}")
+
+
+# -- embedded default -----------------------------------------------------------------------------
+
+
+@main.command()
+@click.pass_obj
+def up(obj: Context) -> None:
+    """The embedded default: start the local engine and create the indices.
+
+    Sample data and the query API are not built yet (issues #3 and #4); this says so.
+    """
+    obj.local_engine().start(log=click.echo)
+    click.get_current_context().invoke(init)
+    click.echo(
+        "\nNot built yet: sample data (issue #3) and the query API (issue #4). "
+        "The engine keeps running; stop it with `panier es stop`."
+    )
+
+
+if __name__ == "__main__":
+    main()

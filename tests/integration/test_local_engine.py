@@ -1,0 +1,71 @@
+"""The local engine command: starts a real node, reports its health, stops and leaves nothing behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.request
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from cli import main
+from local_es import ES_VERSION, free_port
+from local_es.runner import _pid_alive, _port_open
+
+
+def test_es_start_status_stop_leaves_no_process_behind(tmp_path, monkeypatch):
+    port = free_port()
+    monkeypatch.setenv("PANIER_ES_URL", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("PANIER_ES_DATA", str(tmp_path / "cluster"))
+    runner = CliRunner()
+
+    started = runner.invoke(main, ["es", "start", "--port", str(port)], catch_exceptions=False)
+    assert started.exit_code == 0, started.output
+    assert "health=green" in started.output or "health=yellow" in started.output
+    pid = int((tmp_path / "cluster" / "node-1" / "node.pid").read_text())
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as resp:
+            info = json.load(resp)
+        assert info["version"]["number"] == ES_VERSION
+
+        status = runner.invoke(main, ["es", "status"], catch_exceptions=False)
+        assert status.exit_code == 0
+        assert f"node-1  pid={pid}  port={port}  running" in status.output
+        assert "health=green" in status.output
+
+        again = runner.invoke(main, ["es", "start", "--port", str(port)], catch_exceptions=False)
+        assert again.exit_code == 0 and "already running" in again.output
+    finally:
+        stopped = runner.invoke(main, ["es", "stop"], catch_exceptions=False)
+    assert stopped.output.strip() == "Stopped 1 node(s)."
+    assert not _pid_alive(pid)
+    assert not _port_open(port) and not _port_open(port + 100)
+    assert not (tmp_path / "cluster" / "node-1" / "node.pid").exists()
+
+    after = runner.invoke(main, ["es", "status"])
+    assert after.exit_code == 1 and "not running" in after.output
+
+
+def test_es_start_refuses_a_port_another_program_holds(tmp_path, monkeypatch):
+    import socket
+
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        monkeypatch.setenv("PANIER_ES_DATA", str(tmp_path / "cluster"))
+        result = CliRunner().invoke(main, ["es", "start", "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"port {port}" in result.output and "already in use" in result.output
+
+
+def test_the_node_runs_with_a_bounded_heap(engine):
+    if engine.local is None:
+        import pytest
+
+        pytest.skip("the session engine is not the local runner")
+    pid = int((engine.local.node_home(1) / "node.pid").read_text())
+    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    assert f"-Xmx{engine.local.heap}".encode() in cmdline
+    assert os.path.isdir(engine.local.config_dir(1))
