@@ -64,7 +64,8 @@ class PanierGroup(click.Group):
             ) from e
         except elasticsearch.AuthenticationException as e:
             raise click.ClickException(
-                "Elasticsearch refused the credentials; check PANIER_ES_API_KEY or PANIER_ES_USERNAME/PASSWORD"
+                "Elasticsearch refused the credentials; "
+                "check PANIER_ES_API_KEY or PANIER_ES_USERNAME/PANIER_ES_PASSWORD"
             ) from e
         except elasticsearch.ApiError as e:
             raise click.ClickException(f"Elasticsearch answered {e.meta.status}: {e.message} {e.info}") from e
@@ -99,8 +100,15 @@ def es_resolve(obj: Context) -> None:
 
 
 @es.command("start")
-@click.option("--nodes", type=click.IntRange(1, 5), default=1, show_default=True, help="Nodes in the cluster.")
-@click.option("--port", type=click.IntRange(1024, 65000), default=None, help="HTTP port of node 1 [default: from PANIER_ES_URL, else 9200].")
+@click.option(
+    "--nodes", type=click.IntRange(1, 5), default=1, show_default=True, help="Nodes in the cluster."
+)
+@click.option(
+    "--port",
+    type=click.IntRange(1024, 65000),
+    default=None,
+    help="HTTP port of node 1 [default: from PANIER_ES_URL, else 9200].",
+)
 @click.option("--clean", is_flag=True, help="Delete the local cluster's data first.")
 @click.option("--timeout", type=float, default=180.0, show_default=True, help="Seconds to wait for health.")
 @click.pass_obj
@@ -108,7 +116,9 @@ def es_start(obj: Context, nodes: int, port: int | None, clean: bool, timeout: f
     """Start a local Elasticsearch (one node by default) and wait until it is green or yellow."""
     engine = obj.local_engine(port, nodes)
     status = engine.start(clean=clean, timeout=timeout, log=click.echo)
-    click.echo(f"{status.url}  health={status.health}  nodes={status.number_of_nodes}  data={engine.cluster_dir}")
+    click.echo(
+        f"{status.url}  health={status.health}  nodes={status.number_of_nodes}  data={engine.cluster_dir}"
+    )
 
 
 @es.command("stop")
@@ -128,7 +138,9 @@ def es_status(obj: Context) -> None:
         click.echo("Local engine: not running.")
         sys.exit(1)
     for node in status.nodes:
-        click.echo(f"{node.name}  pid={node.pid}  port={node.http_port}  {'running' if node.alive else 'stopped'}")
+        click.echo(
+            f"{node.name}  pid={node.pid}  port={node.http_port}  {'running' if node.alive else 'stopped'}"
+        )
     click.echo(f"health={status.health or 'not answering'}  nodes in cluster={status.number_of_nodes}")
 
 
@@ -181,7 +193,9 @@ def synonyms_reload(obj: Context) -> None:
         for path in engine.install_synonyms(mappings.synonyms_file()):
             click.echo(f"installed {path}")
     else:
-        click.echo(f"Not the local engine: copy {mappings.synonyms_file()} to config/analysis/ on each node first.")
+        click.echo(
+            f"Not the local engine: copy {mappings.synonyms_file()} to config/analysis/ on each node first."
+        )
     targets = [obj.settings.alias(n) for n in mappings.INDEX_NAMES]
     result = obj.es.indices.reload_search_analyzers(index=",".join(targets), ignore_unavailable=True)
     for detail in result.get("reload_details", []):

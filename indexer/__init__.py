@@ -1,1 +1,1 @@
-"""Loading merchants and products into the engine: index creation, aliases, (batch and incremental loading to come)."""
+"""Loading merchants and products into the engine: indices, aliases, batch and incremental loads."""

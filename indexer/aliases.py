@@ -26,7 +26,9 @@ def versioned_name(alias: str, now: datetime | None = None) -> str:
     return f"{alias}-{now:%Y%m%dt%H%M%S}{now.microsecond // 1000:03d}"
 
 
-def create_index(es: Elasticsearch, alias: str, mapping: str, *, settings_override: dict | None = None) -> str:
+def create_index(
+    es: Elasticsearch, alias: str, mapping: str, *, settings_override: dict | None = None
+) -> str:
     """Create a new versioned index for ``alias`` from the mapping file ``mapping``; returns its name."""
     body = mappings.load(mapping)
     if settings_override:

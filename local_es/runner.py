@@ -214,7 +214,9 @@ class LocalEngine:
         if not self.cluster_dir.is_dir():
             return []
         return sorted(
-            int(p.name.split("-")[1]) for p in self.cluster_dir.glob("node-*") if p.name.split("-")[1].isdigit()
+            int(p.name.split("-")[1])
+            for p in self.cluster_dir.glob("node-*")
+            if p.name.split("-")[1].isdigit()
         )
 
     def _node_settings(self, index: int) -> list[str]:
@@ -270,7 +272,7 @@ class LocalEngine:
             if current.health in ("green", "yellow"):
                 log(f"Local engine already running at {self.url} ({current.health}).")
                 return current
-            raise LocalEngineError(f"a local engine is running but not healthy; run `panier es stop` first")
+            raise LocalEngineError("a local engine is running but not healthy; run `panier es stop` first")
         for port in range(self.http_port, self.http_port + self.nodes):
             if _port_open(port) or _port_open(port + 100):
                 raise LocalEngineError(
@@ -282,7 +284,9 @@ class LocalEngine:
             # A cluster's data is bound to its node count; a different count starts afresh.
             shutil.rmtree(self.cluster_dir, ignore_errors=True)
         self.cluster_dir.mkdir(parents=True, exist_ok=True)
-        (self.cluster_dir / "cluster.json").write_text(json.dumps({"nodes": self.nodes, "http_port": self.http_port}))
+        (self.cluster_dir / "cluster.json").write_text(
+            json.dumps({"nodes": self.nodes, "http_port": self.http_port})
+        )
         java = shutil.which(self.java) or self.java
         classpath = f"{dist / 'panier-es-runner.jar'}{os.pathsep}{dist / 'lib'}/*"
         started = time.monotonic()
@@ -297,7 +301,10 @@ class LocalEngine:
             self._pid_file(index).write_text(str(pid))
         log(f"Starting {self.nodes} node(s) on {self.url} (heap {self.heap} each)…")
         status = self._wait_healthy(timeout)
-        log(f"Local engine {status.health} with {status.number_of_nodes} node(s) after {time.monotonic() - started:.1f}s.")
+        log(
+            f"Local engine {status.health} with {status.number_of_nodes} node(s) "
+            f"after {time.monotonic() - started:.1f}s."
+        )
         return status
 
     def _recorded_nodes(self) -> int | None:
@@ -314,7 +321,9 @@ class LocalEngine:
                 if pid is None or not _pid_alive(pid):
                     log_file = self.node_home(index) / "logs" / "stdout.log"
                     self.stop()
-                    raise LocalEngineError(f"node-{index} exited during start-up; last log lines:\n{_tail(log_file)}")
+                    raise LocalEngineError(
+                        f"node-{index} exited during start-up; last log lines:\n{_tail(log_file)}"
+                    )
             status = self.status()
             if status.health in ("green", "yellow") and status.number_of_nodes >= self.nodes:
                 return status

@@ -94,7 +94,9 @@ def provide_engine() -> Iterator[Engine]:
 
     settings = Settings.from_env({k: v for k, v in os.environ.items() if k != "PANIER_ES_URL"})
     data = Path(tempfile.mkdtemp(prefix="panier-es-test-"))
-    engine = LocalEngine(home=settings.local_es_home, http_port=free_port(), heap=settings.local_es_heap, data_root=data)
+    engine = LocalEngine(
+        home=settings.local_es_home, http_port=free_port(), heap=settings.local_es_heap, data_root=data
+    )
     try:
         engine.start(clean=True, log=print)
         yield Engine(engine.url, "local", ES_VERSION, [engine.config_dir(1)], local=engine)

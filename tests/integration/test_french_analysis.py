@@ -29,7 +29,9 @@ def test_elided_accented_capitalised_word_and_bare_word_give_the_same_tokens(es,
 
 def test_plural_and_singular_stem_alike(es, merchants):
     assert tokens(es, merchants, "french_text", "pommes") == tokens(es, merchants, "french_text", "pomme")
-    assert tokens(es, merchants, "french_text", "fromageries") == tokens(es, merchants, "french_text", "fromagerie")
+    assert tokens(es, merchants, "french_text", "fromageries") == tokens(
+        es, merchants, "french_text", "fromagerie"
+    )
 
 
 def test_elision_is_dropped(es, merchants):
@@ -68,7 +70,9 @@ def test_synonyms_file_can_change_and_reload_without_reindex(es, engine, merchan
     index_before = aliases.indices_of(es, merchants)
     assert tokens(es, merchants, "french_search", "gadelles") == ["gadel"]
     edited = tmp_path / "synonyms_fr.txt"
-    edited.write_text(mappings.synonyms_file().read_text(encoding="utf-8") + "\ngadelle, gadelles, groseille, groseilles\n")
+    edited.write_text(
+        mappings.synonyms_file().read_text(encoding="utf-8") + "\ngadelle, gadelles, groseille, groseilles\n"
+    )
     if not engine.install_synonyms(edited):
         pytest.skip("the engine's config directory is not writable from here (set PANIER_ES_CONFIG_DIR)")
     try:

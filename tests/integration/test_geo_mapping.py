@@ -52,7 +52,7 @@ def test_products_carry_the_merchant_location_as_a_geo_point(es, settings):
 @pytest.mark.parametrize("location", [{"lat": 95.0, "lon": -73.0}, {"lat": 45.0, "lon": -190.0}])
 def test_out_of_range_coordinates_are_refused_by_the_mapping(es, settings, location):
     aliases.ensure_aliases(es, settings)
-    with pytest.raises(BadRequestError, match="illegal (latitude|longitude)"):
+    with pytest.raises(BadRequestError, match=r"illegal (latitude|longitude)"):
         es.index(index=settings.alias("merchants"), id="bad", document={"id": "bad", "location": location})
 
 

@@ -41,7 +41,9 @@ def test_init_refuses_a_concrete_index_that_holds_an_alias_name(es, env):
 
 def test_status_shows_engine_health_aliases_indices_and_counts(es, env):
     run("init")
-    es.index(index=env.alias("merchants"), id="m-1", document={"id": "m-1", "name": "Fromagerie"}, refresh=True)
+    es.index(
+        index=env.alias("merchants"), id="m-1", document={"id": "m-1", "name": "Fromagerie"}, refresh=True
+    )
     result = run("status")
     assert result.exit_code == 0, result.output
     assert re.search(r"health=(green|yellow)", result.output)

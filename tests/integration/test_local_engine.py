@@ -7,11 +7,14 @@ import os
 import urllib.request
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
+from elasticsearch import Elasticsearch
 
 from cli import main
-from local_es import ES_VERSION, free_port
+from local_es import ES_VERSION, LocalEngine, free_port
 from local_es.runner import _pid_alive, _port_open
+from panier_core.settings import Settings
 
 
 def test_es_start_status_stop_leaves_no_process_behind(tmp_path, monkeypatch):
@@ -62,10 +65,30 @@ def test_es_start_refuses_a_port_another_program_holds(tmp_path, monkeypatch):
 
 def test_the_node_runs_with_a_bounded_heap(engine):
     if engine.local is None:
-        import pytest
-
         pytest.skip("the session engine is not the local runner")
     pid = int((engine.local.node_home(1) / "node.pid").read_text())
     cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     assert f"-Xmx{engine.local.heap}".encode() in cmdline
     assert os.path.isdir(engine.local.config_dir(1))
+
+
+def test_three_nodes_form_one_cluster_that_survives_losing_a_node(tmp_path):
+    engine = LocalEngine(
+        home=Settings.from_env({}).local_es_home, http_port=free_port(), nodes=3, data_root=tmp_path
+    )
+    try:
+        status = engine.start(clean=True, log=print)
+        assert status.number_of_nodes == 3 and status.health == "green"
+        es = Elasticsearch(engine.url)
+        es.indices.create(index="replicated", settings={"number_of_shards": 2, "number_of_replicas": 1})
+        es.cluster.health(index="replicated", wait_for_status="green", timeout="60s")
+        es.index(index="replicated", id="1", document={"name": "Fromagerie"}, refresh=True)
+
+        assert engine.stop_node(3)
+        health = es.cluster.health(wait_for_nodes="2", timeout="60s")
+        assert health["number_of_nodes"] == 2
+        assert es.count(index="replicated")["count"] == 1  # a replica took over
+        es.close()
+    finally:
+        engine.stop()
+    assert not any(n.alive for n in engine.status().nodes)

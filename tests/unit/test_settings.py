@@ -1,0 +1,80 @@
+"""Settings come from environment variables with sensible defaults, and bad values are named."""
+
+from pathlib import Path
+
+import pytest
+
+from panier_core.engine import build_client
+from panier_core.settings import DEFAULT_ES_URL, Settings, SettingsError
+
+
+def test_defaults_point_at_a_local_engine_with_plain_aliases():
+    s = Settings.from_env({})
+    assert s.es_url == DEFAULT_ES_URL == "http://127.0.0.1:9200"
+    assert s.alias("merchants") == "merchants"
+    assert s.es_api_key is None and s.es_username is None
+    assert s.local_es_heap == "1g"
+
+
+def test_every_documented_variable_is_read(tmp_path):
+    ca = tmp_path / "ca.crt"
+    ca.write_text("x")
+    s = Settings.from_env(
+        {
+            "PANIER_ES_URL": "https://search.example:9243",
+            "PANIER_ES_API_KEY": "abc",
+            "PANIER_ES_USERNAME": "panier",
+            "PANIER_ES_PASSWORD": "secret",
+            "PANIER_ES_CA_CERTS": str(ca),
+            "PANIER_INDEX_PREFIX": "staging-",
+            "PANIER_ES_TIMEOUT": "2.5",
+            "PANIER_ES_MAX_RETRIES": "0",
+            "PANIER_ES_HOME": str(tmp_path / "home"),
+            "PANIER_ES_DATA": str(tmp_path / "data"),
+            "PANIER_ES_HEAP": "2g",
+        }
+    )
+    assert s.es_url == "https://search.example:9243"
+    assert (s.es_api_key, s.es_username, s.es_password, s.es_ca_certs) == ("abc", "panier", "secret", str(ca))
+    assert s.alias("products") == "staging-products"
+    assert (s.request_timeout, s.max_retries) == (2.5, 0)
+    assert s.local_es_home == tmp_path / "home" and s.local_es_data == tmp_path / "data"
+    assert s.local_es_heap == "2g"
+    assert "secret" not in repr(s)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"PANIER_ES_URL": "localhost:9200"}, "PANIER_ES_URL must start with http"),
+        ({"PANIER_INDEX_PREFIX": "Prod_"}, "PANIER_INDEX_PREFIX must be lowercase"),
+        ({"PANIER_INDEX_PREFIX": "-x"}, "PANIER_INDEX_PREFIX"),
+        ({"PANIER_ES_USERNAME": "elastic"}, "set both PANIER_ES_USERNAME and PANIER_ES_PASSWORD"),
+        ({"PANIER_ES_CA_CERTS": "/nonexistent/ca.crt"}, "no such file"),
+        ({"PANIER_ES_TIMEOUT": "soon"}, "PANIER_ES_TIMEOUT='soon' is not a float"),
+        ({"PANIER_ES_MAX_RETRIES": "-1"}, "PANIER_ES_MAX_RETRIES must be ≥ 0"),
+        ({"PANIER_ES_HEAP": "lots"}, "PANIER_ES_HEAP must look like"),
+    ],
+)
+def test_bad_values_are_refused_with_the_variable_named(env, message):
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env(env)
+
+
+def test_the_client_uses_the_api_key_before_basic_auth():
+    client = build_client(Settings(es_api_key="a2V5", es_username="u", es_password="p"))
+    assert client._headers["authorization"] == "ApiKey a2V5"
+    client.close()
+
+
+def test_the_client_uses_basic_auth_and_bounded_timeouts():
+    client = build_client(Settings(es_username="u", es_password="p", request_timeout=3.0, max_retries=2))
+    assert client._headers["authorization"].startswith("Basic ")
+    assert client._request_timeout == 3.0
+    assert client._max_retries == 2 and client._retry_on_timeout is True
+    client.close()
+
+
+def test_the_local_engine_home_defaults_to_the_user_cache(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert Settings.from_env({}).local_es_home == Path(tmp_path) / "panier" / "elasticsearch"
