@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import urlparse
 
 import click
 import elasticsearch
 from elasticsearch import Elasticsearch
 
-from indexer import aliases
+from indexer import aliases, batch
+from indexer.bulk import BulkOptions
+from indexer.rejects import RejectsFile
+from indexer.reporting import ProgressReporter, summary_table
 from local_es import ES_VERSION, LocalEngine, LocalEngineError
 from panier_core.engine import build_client
 from panier_core.settings import Settings, SettingsError
@@ -54,7 +60,7 @@ class PanierGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except (SettingsError, LocalEngineError, aliases.AliasError) as e:
+        except (SettingsError, LocalEngineError, aliases.AliasError, FileNotFoundError, ValueError) as e:
             raise click.ClickException(str(e)) from e
         except elasticsearch.ConnectionError as e:
             url = ctx.obj.settings.es_url if isinstance(ctx.obj, Context) else "the engine"
@@ -69,6 +75,14 @@ class PanierGroup(click.Group):
             ) from e
         except elasticsearch.ApiError as e:
             raise click.ClickException(f"Elasticsearch answered {e.meta.status}: {e.message} {e.info}") from e
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
+            raise
+        except Exception as e:
+            if os.environ.get("PANIER_DEBUG"):
+                raise
+            raise click.ClickException(
+                f"unexpected error: {type(e).__name__}: {e} (set PANIER_DEBUG=1 to see the traceback)"
+            ) from e
 
 
 @click.group(cls=PanierGroup)
@@ -175,6 +189,113 @@ def status(obj: Context) -> None:
             click.echo(f"{row.alias:<24} -> {', '.join(row.indices)}  documents={row.documents}")
         else:
             click.echo(f"{row.alias:<24} -> (missing: run `panier init`)")
+
+
+EXIT_REJECTS = 3
+
+
+@main.command()
+@click.argument("what", type=click.Choice(["merchants", "products", "all"]))
+@click.option(
+    "--from", "source", required=True, type=click.Path(exists=True, path_type=Path),
+    help="A data file, or a directory holding merchants.jsonl and products.jsonl (.csv, .gz accepted).",
+)  # fmt: skip
+@click.option("--rejects", "rejects_path", type=click.Path(path_type=Path), default=None,
+              help="Rejects file (JSONL) [default: rejects/<what>-<time>.jsonl].")  # fmt: skip
+@click.option("--keep", type=click.IntRange(0, 20), default=2, show_default=True,
+              help="Previous indices kept per alias for `panier rollback`.")  # fmt: skip
+@click.option("--max-rejected", type=click.FloatRange(0, 1), default=0.2, show_default=True,
+              help="Largest share of rejected records that still moves the alias.")  # fmt: skip
+@click.option("--break-lock", is_flag=True, help="Remove a stale lock left by a reindex that died.")
+@click.option(
+    "--concurrency", type=click.IntRange(1, 8), default=2, show_default=True, help="Bulk requests in flight."
+)
+@click.option(
+    "--chunk-mb", type=click.FloatRange(0.1, 50), default=4.0, show_default=True, help="Bulk request size."
+)
+@click.pass_obj
+def reindex(obj: Context, what: str, source: Path, rejects_path: Path | None, keep: int, max_rejected: float,
+            break_lock: bool, concurrency: int, chunk_mb: float) -> None:  # fmt: skip
+    """Rebuild merchants, products or both from files, then swap the alias(es) with no downtime.
+
+    Exit codes: 0 everything loaded; 3 loaded and the aliases moved, but some records were rejected
+    (see the rejects file); 1 the reindex failed and the live aliases were left untouched.
+    """
+    files = _source_files(what, source)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    rejects = RejectsFile(rejects_path or Path("rejects") / f"{what}-{stamp}.jsonl")
+    options = BulkOptions(concurrency=concurrency, chunk_bytes=int(chunk_mb * 1024 * 1024))
+    reports: list[batch.LoadReport] = []
+    collected: dict = {}
+    try:
+        with rejects:
+            for kind, path in files:
+                with ProgressReporter(kind, path) as progress:
+                    report = batch.reindex(
+                        obj.es, obj.settings, kind, path, rejects=rejects, options=options, keep=keep,
+                        max_rejected=max_rejected, break_lock=break_lock, on_progress=progress.advance,
+                        merchants=collected if (what == "all" and kind == "products") else None,
+                        collect_merchants=collected if (what == "all" and kind == "merchants") else None,
+                    )  # fmt: skip
+                reports.append(report)
+    except batch.ReindexError as e:
+        reports.append(e.report)
+        click.echo(summary_table(reports), err=True)
+        if rejects.count:
+            click.echo(f"Rejects: {rejects.count:,} in {rejects.path}", err=True)
+        raise click.ClickException(f"reindex of {e.report.alias} failed, alias left where it was: {e}") from e
+    click.echo(summary_table(reports))
+    if rejects.count:
+        click.echo(f"Rejects: {rejects.count:,} in {rejects.path}")
+        sys.exit(EXIT_REJECTS)
+
+
+def _source_files(what: str, source: Path) -> list[tuple[str, Path]]:
+    kinds = ["merchants", "products"] if what == "all" else [what]
+    if source.is_file():
+        if len(kinds) > 1:
+            raise click.BadParameter(
+                "`all` needs a directory holding merchants.* and products.*", param_hint="--from"
+            )
+        return [(kinds[0], source)]
+    found = []
+    for kind in kinds:
+        candidates = [
+            source / f"{kind}{ext}" for ext in (".jsonl", ".jsonl.gz", ".ndjson", ".csv", ".csv.gz")
+        ]
+        existing = [c for c in candidates if c.is_file()]
+        if not existing:
+            raise click.BadParameter(f"no {kind}.jsonl (or .csv, .gz) in {source}", param_hint="--from")
+        found.append((kind, existing[0]))
+    return found
+
+
+@main.command()
+@click.argument("what", type=click.Choice(["merchants", "products"]))
+@click.pass_obj
+def rollback(obj: Context, what: str) -> None:
+    """Point the alias back at the previous index kept by the last reindex."""
+    alias = obj.settings.alias(what)
+    with aliases.reindex_lock(obj.es, obj.settings, alias):
+        left, now = aliases.rollback(obj.es, alias)
+    click.echo(f"{alias}: {left} -> {now}")
+
+
+@main.command()
+@click.option("--merchants", "n_merchants", type=click.IntRange(1, 1_000_000), default=200, show_default=True)
+@click.option("--listings", type=click.IntRange(0, 50_000_000), default=5_000, show_default=True)
+@click.option("--seed", type=int, default=42, show_default=True)
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Directory to write to."
+)
+def sample(n_merchants: int, listings: int, seed: int, out: Path) -> None:
+    """Write contract-valid sample merchants.jsonl and products.jsonl (deterministic per seed)."""
+    from indexer.sample import generate
+
+    with ProgressReporter("sample listings", None, total=listings) as progress:
+        summary = generate(out, merchants=n_merchants, listings=listings, seed=seed, progress=progress.set)
+    click.echo(f"{summary.merchants:,} merchants -> {summary.merchants_path}")
+    click.echo(f"{summary.listings:,} listings  -> {summary.products_path}")
 
 
 @main.group()

@@ -7,10 +7,19 @@ builds a new one and swaps the alias in one ``_aliases`` call.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
+import socket
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from elasticsearch import Elasticsearch, NotFoundError
+import elasticsearch
+from elasticsearch import ConflictError, Elasticsearch, NotFoundError
+from elasticsearch import ConnectionError as ConnectionError_
 
 import mappings
 from panier_core.settings import Settings
@@ -26,13 +35,29 @@ def versioned_name(alias: str, now: datetime | None = None) -> str:
     return f"{alias}-{now:%Y%m%dt%H%M%S}{now.microsecond // 1000:03d}"
 
 
+LOCK_INDEX = "panier-locks"
+
+
+class LockHeld(AliasError):
+    """Another reindex of the same alias holds the lock."""
+
+
 def create_index(
-    es: Elasticsearch, alias: str, mapping: str, *, settings_override: dict | None = None
+    es: Elasticsearch,
+    alias: str,
+    mapping: str,
+    *,
+    settings_override: dict | None = None,
+    state: str = "ready",
 ) -> str:
-    """Create a new versioned index for ``alias`` from the mapping file ``mapping``; returns its name."""
+    """Create a new versioned index for ``alias`` from the mapping file ``mapping``; returns its name.
+
+    ``state`` is recorded in the mapping's ``_meta`` (``building`` until a reindex verified it).
+    """
     body = mappings.load(mapping)
     if settings_override:
         body["settings"]["index"].update(settings_override)
+    body["mappings"]["_meta"]["state"] = state
     name = versioned_name(alias)
     while es.indices.exists(index=name):
         name = versioned_name(alias)
@@ -97,3 +122,94 @@ def describe(es: Elasticsearch, settings: Settings) -> list[AliasStatus]:
         count = es.count(index=alias)["count"] if indices else None
         out.append(AliasStatus(alias, indices, count))
     return out
+
+
+def versioned_indices(es: Elasticsearch, alias: str) -> list[str]:
+    """Every ``<alias>-<timestamp>`` index, oldest first."""
+    pattern = re.compile(rf"^{re.escape(alias)}-\d{{8}}t\d{{9}}$")
+    names = es.indices.get(index=f"{alias}-*", expand_wildcards="open,closed", ignore_unavailable=True).body
+    return sorted(n for n in names if pattern.match(n))
+
+
+def mark_ready(es: Elasticsearch, index: str, mapping: str) -> None:
+    meta = dict(mappings.load(mapping)["mappings"]["_meta"], state="ready")
+    es.indices.put_mapping(index=index, meta=meta)
+
+
+def swap_alias(es: Elasticsearch, alias: str, index: str) -> list[str]:
+    """Point ``alias`` at ``index`` only, in one atomic ``_aliases`` call; returns the indices it left."""
+    previous = [i for i in indices_of(es, alias) if i != index]
+    actions = [{"remove": {"index": i, "alias": alias}} for i in previous]
+    actions.append({"add": {"index": index, "alias": alias}})
+    es.indices.update_aliases(actions=actions)
+    return previous
+
+
+def prune_old_indices(es: Elasticsearch, alias: str, keep: int) -> list[str]:
+    """Delete versioned indices the alias does not use, except the ``keep`` newest; returns the deleted."""
+    current = set(indices_of(es, alias))
+    spare = [i for i in versioned_indices(es, alias) if i not in current]
+    doomed = spare[: max(0, len(spare) - keep)]
+    if doomed:
+        es.indices.delete(index=",".join(doomed))
+    return doomed
+
+
+def rollback(es: Elasticsearch, alias: str) -> tuple[str, str]:
+    """Point ``alias`` back at the newest index older than the current one; returns (from, to)."""
+    current = indices_of(es, alias)
+    if len(current) != 1:
+        raise AliasError(f"{alias!r} points at {current or 'nothing'}; rollback needs exactly one index")
+    older = [i for i in versioned_indices(es, alias) if i < current[0]]
+    if not older:
+        raise AliasError(f"no index older than {current[0]} is kept for {alias!r}; nothing to roll back to")
+    swap_alias(es, alias, older[-1])
+    return current[0], older[-1]
+
+
+@contextmanager
+def reindex_lock(
+    es: Elasticsearch, settings: Settings, alias: str, *, break_lock: bool = False
+) -> Iterator[str]:
+    """Hold the engine-side lock for ``alias``: one document in the locks index, created atomically.
+
+    A second holder gets ``LockHeld`` naming the owner. ``break_lock`` removes a stale lock first
+    (a reindex that died without releasing it).
+    """
+    index = settings.alias(LOCK_INDEX)
+    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    if break_lock:
+        with contextlib.suppress(NotFoundError):
+            es.delete(index=index, id=alias, refresh=True)
+    if not es.indices.exists(index=index):
+        try:
+            es.indices.create(index=index, settings={"number_of_shards": 1, "auto_expand_replicas": "0-1"})
+        except elasticsearch.BadRequestError as e:
+            if e.error != "resource_already_exists_exception":
+                raise
+    document = {"alias": alias, "owner": owner, "started_at": datetime.now(UTC).isoformat()}
+    try:
+        es.index(index=index, id=alias, document=document, op_type="create", refresh=True)
+    except ConflictError:
+        held = es.get(index=index, id=alias)["_source"]
+        raise LockHeld(
+            f"another reindex of {alias!r} is running (owner {held.get('owner')}, "
+            f"since {held.get('started_at')}); wait for it, or if it died, rerun with --break-lock"
+        ) from None
+    try:
+        yield owner
+    finally:
+        try:
+            held = es.get(index=index, id=alias)
+            if held["_source"].get("owner") == owner:
+                es.delete(
+                    index=index,
+                    id=alias,
+                    if_seq_no=held["_seq_no"],
+                    if_primary_term=held["_primary_term"],
+                    refresh=True,
+                )
+        except (NotFoundError, ConflictError, ConnectionError_):
+            # Gone, taken over with --break-lock, or the engine is unreachable (then the lock stays
+            # and the next run says how to break it).
+            pass
