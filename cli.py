@@ -327,17 +327,33 @@ def synonyms_reload(obj: Context) -> None:
 
 
 @main.command()
+@click.option("--merchants", "n_merchants", type=click.IntRange(1, 100_000), default=300, show_default=True)
+@click.option("--listings", type=click.IntRange(1, 5_000_000), default=20_000, show_default=True)
+@click.option(
+    "--reload", is_flag=True, help="Reindex the sample data even if the aliases already hold documents."
+)
 @click.pass_obj
-def up(obj: Context) -> None:
-    """The embedded default: start the local engine and create the indices.
+def up(obj: Context, n_merchants: int, listings: int, reload: bool) -> None:
+    """The embedded default: start the local engine, create the indices, load sample data.
 
-    Sample data and the query API are not built yet (issues #3 and #4); this says so.
+    The query API is not built yet (issue #4); this says so at the end.
     """
+    from indexer.sample import generate
+
     obj.local_engine().start(log=click.echo)
     click.get_current_context().invoke(init)
+    loaded = {row.alias: row.documents for row in aliases.describe(obj.es, obj.settings)}
+    if reload or not all(loaded.values()):
+        data = obj.settings.local_es_home / "sample" / f"{n_merchants}-{listings}"
+        if not (data / "products.jsonl").is_file():
+            click.echo(f"Generating sample data ({n_merchants:,} merchants, {listings:,} listings) in {data}")
+            generate(data, merchants=n_merchants, listings=listings, seed=42)
+        click.get_current_context().invoke(reindex, what="all", source=data)
+    else:
+        click.echo("Sample data already loaded (use --reload to load it again).")
     click.echo(
-        "\nNot built yet: sample data (issue #3) and the query API (issue #4). "
-        "The engine keeps running; stop it with `panier es stop`."
+        "\nNot built yet: the query API (issue #4). The engine keeps running at "
+        f"{obj.local_engine().url}; stop it with `panier es stop`."
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 # Merchant fields copied onto each of its listings, so "in stock near me" is one query.
@@ -16,6 +17,7 @@ def _iso(value: datetime | str) -> str:
     return value if isinstance(value, str) else value.isoformat().replace("+00:00", "Z")
 
 
+@lru_cache(maxsize=65_536)  # product names and brands repeat across merchants' listings
 def fold(text: str) -> str:
     """Lowercase, strip accents, collapse everything that is not a letter or digit to one space."""
     decomposed = unicodedata.normalize("NFKD", text.lower())

@@ -85,16 +85,18 @@ def _read_jsonl(path: Path, fh: IO[bytes]) -> Iterator[RawRecord]:
 
 
 def _read_csv(path: Path, fh: IO[bytes]) -> Iterator[RawRecord]:
-    source = str(path)
-    text = io.TextIOWrapper(fh, encoding="utf-8", errors="strict", newline="")
+    with io.TextIOWrapper(fh, encoding="utf-8", errors="strict", newline="") as text:
+        yield from _read_csv_text(str(path), text)
+
+
+def _read_csv_text(source: str, text: IO[str]) -> Iterator[RawRecord]:
     reader = csv.reader(text)
     try:
         header = next(reader)
     except StopIteration:
         return
     except UnicodeDecodeError as e:
-        raise ValueError(f"{path}: header is not valid UTF-8") from e
-    line_number = 1
+        raise ValueError(f"{source}: header is not valid UTF-8") from e
     while True:
         try:
             row = next(reader)
