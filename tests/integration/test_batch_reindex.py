@@ -342,3 +342,20 @@ def test_cli_reindex_failure_is_one_sentence_and_exit_1(env, tmp_path):
     assert result.exit_code == 1
     assert "failed, alias left where it was: no valid merchants" in result.output
     assert "Traceback" not in result.output
+
+
+def test_generated_sample_data_loads_with_no_rejects_through_the_cli(es, env, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    made = CliRunner().invoke(main, ["sample", "--merchants", "40", "--listings", "1500", "--seed", "7", "--out", "data"])
+    assert made.exit_code == 0, made.output
+    assert "40 merchants" in made.output and "1,500 listings" in made.output
+    result = CliRunner().invoke(main, ["reindex", "all", "--from", "data"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert es.count(index=env.alias("merchants"))["count"] == 40
+    assert es.count(index=env.alias("products"))["count"] == 1500
+    in_stock = es.count(index=env.alias("products"), query={"term": {"in_stock": True}})["count"]
+    assert 0.7 * 1500 < in_stock < 0.95 * 1500
+    grouped = es.search(
+        index=env.alias("products"), size=0, aggs={"keys": {"cardinality": {"field": "product_key"}}}
+    )["aggregations"]["keys"]["value"]
+    assert grouped < 1500  # the same product is listed by several merchants
