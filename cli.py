@@ -327,6 +327,24 @@ def synonyms_reload(obj: Context) -> None:
 
 
 @main.command()
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 in a container)."
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 32), default=2, show_default=True, help="Worker processes.")
+@click.option(
+    "--threads", type=click.IntRange(1, 64), default=8, show_default=True, help="Threads per worker."
+)
+@click.pass_obj
+def serve(obj: Context, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the shopper query API with gunicorn (Ctrl-C to stop)."""
+    from query_api.server import serve as run
+
+    click.echo(f"Query API on http://{host}:{port}/v1 (engine {obj.settings.es_url})")
+    run(obj.settings, host=host, port=port, workers=workers, threads=threads)
+
+
+@main.command()
 @click.option("--merchants", "n_merchants", type=click.IntRange(1, 100_000), default=300, show_default=True)
 @click.option("--listings", type=click.IntRange(1, 5_000_000), default=20_000, show_default=True)
 @click.option(
@@ -351,10 +369,12 @@ def up(obj: Context, n_merchants: int, listings: int, reload: bool) -> None:
         click.get_current_context().invoke(reindex, what="all", source=data)
     else:
         click.echo("Sample data already loaded (use --reload to load it again).")
-    click.echo(
-        "\nNot built yet: the query API (issue #4). The engine keeps running at "
-        f"{obj.local_engine().url}; stop it with `panier es stop`."
-    )
+    click.echo(f"\nThe engine keeps running at {obj.local_engine().url}; stop it with `panier es stop`.")
+    if then_serve:
+        click.echo(
+            f"Try: curl 'http://127.0.0.1:{port}/v1/products?q=sirop%20d%27%C3%A9rable&near=Trois-Rivi%C3%A8res'"
+        )
+        click.get_current_context().invoke(serve, port=port)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,10 @@ class Settings:
     local_es_home: Path = field(default_factory=lambda: _default_cache() / "elasticsearch")
     local_es_heap: str = "1g"
     local_es_data: Path | None = None  # default: <local_es_home>/cluster
+    # Query API
+    api_engine_timeout: float = 2.0  # seconds an engine request may take before the API answers 503
+    quebec_boost: float = 1.25  # relevance multiplier for certified Quebec products (1 = none)
+    cors_origins: tuple[str, ...] = ()  # e.g. ("https://panier.example",); empty = no CORS headers
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -69,6 +73,9 @@ class Settings:
             local_es_home=Path(get("PANIER_ES_HOME") or _default_cache() / "elasticsearch"),
             local_es_heap=get("PANIER_ES_HEAP") or "1g",
             local_es_data=Path(data) if (data := get("PANIER_ES_DATA")) else None,
+            api_engine_timeout=float(number("PANIER_API_ENGINE_TIMEOUT", 2.0, float)),
+            quebec_boost=float(number("PANIER_QUEBEC_BOOST", 1.25, float)),
+            cors_origins=tuple(o.strip() for o in (get("PANIER_CORS_ORIGINS") or "").split(",") if o.strip()),
         )
         settings.validate()
         return settings
@@ -85,6 +92,8 @@ class Settings:
             raise SettingsError("set both PANIER_ES_USERNAME and PANIER_ES_PASSWORD, or neither")
         if self.es_ca_certs and not Path(self.es_ca_certs).is_file():
             raise SettingsError(f"PANIER_ES_CA_CERTS={self.es_ca_certs!r}: no such file")
+        if not 1.0 <= self.quebec_boost <= 10.0:
+            raise SettingsError(f"PANIER_QUEBEC_BOOST must be between 1 and 10, got {self.quebec_boost}")
         if not re.fullmatch(r"\d+[mg]", self.local_es_heap):
             raise SettingsError(f"PANIER_ES_HEAP must look like 512m or 1g, got {self.local_es_heap!r}")
 

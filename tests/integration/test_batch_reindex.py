@@ -346,7 +346,9 @@ def test_cli_reindex_failure_is_one_sentence_and_exit_1(env, tmp_path):
 
 def test_generated_sample_data_loads_with_no_rejects_through_the_cli(es, env, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    made = CliRunner().invoke(main, ["sample", "--merchants", "40", "--listings", "1500", "--seed", "7", "--out", "data"])
+    made = CliRunner().invoke(
+        main, ["sample", "--merchants", "40", "--listings", "1500", "--seed", "7", "--out", "data"]
+    )
     assert made.exit_code == 0, made.output
     assert "40 merchants" in made.output and "1,500 listings" in made.output
     result = CliRunner().invoke(main, ["reindex", "all", "--from", "data"], catch_exceptions=False)

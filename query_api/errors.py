@@ -1,0 +1,90 @@
+"""One error shape for every failure: ``{"error": {"status": N, "message": "...", "fields": {...}}}``.
+
+400 invalid parameters (with each field and its reason), 404 unknown ids and routes, 405, 413
+request too large, 503 with Retry-After when the engine is unreachable or too slow; anything else
+is a logged 500 that no test may ever see.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import elasticsearch
+from flask import Flask, jsonify
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+RETRY_AFTER_SECONDS = 5
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, fields: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.fields = fields
+
+
+def error_response(status: int, message: str, fields: dict[str, Any] | None = None, headers=None):
+    body: dict[str, Any] = {"status": status, "message": message}
+    if fields:
+        body["fields"] = fields
+    response = jsonify({"error": body})
+    response.status_code = status
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _field_messages(messages: Any) -> dict[str, Any]:
+    if isinstance(messages, dict):
+        return {str(k): v for k, v in messages.items()}
+    return {"_request": messages}
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(ValidationError)
+    def invalid(e: ValidationError):
+        return error_response(400, "invalid parameters", _field_messages(e.messages))
+
+    @app.errorhandler(ApiError)
+    def api_error(e: ApiError):
+        return error_response(e.status, e.message, e.fields)
+
+    @app.errorhandler(elasticsearch.NotFoundError)
+    def not_found(e: elasticsearch.NotFoundError):
+        if e.error == "index_not_found_exception":
+            app.logger.error("engine index missing: %s", e)
+            return error_response(503, "the catalogue is not loaded yet", headers={"Retry-After": "60"})
+        return error_response(404, "not found")
+
+    @app.errorhandler(elasticsearch.ConnectionError)
+    @app.errorhandler(elasticsearch.ConnectionTimeout)
+    def unavailable(e: Exception):
+        app.logger.warning("engine unavailable: %s", e)
+        return error_response(
+            503,
+            "the search engine is unavailable; try again shortly",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+    @app.errorhandler(elasticsearch.ApiError)
+    def engine_error(e: elasticsearch.ApiError):
+        if e.meta.status in (429, 503, 504):
+            return error_response(
+                503,
+                "the search engine is busy; try again shortly",
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
+        app.logger.error("engine refused a query: %s %s", e.meta.status, e.info)
+        return error_response(500, "internal error")
+
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException):
+        messages = {404: "no such endpoint", 405: "method not allowed", 413: "request body too large"}
+        return error_response(e.code or 500, messages.get(e.code or 500, e.description or e.name))
+
+    @app.errorhandler(Exception)
+    def unexpected(e: Exception):
+        app.logger.exception("unexpected error")
+        return error_response(500, "internal error")

@@ -1,0 +1,117 @@
+"""Request schemas: every query parameter validated at the edge, unknown ones refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from indexer.schemas import SERVICES
+
+MAX_QUERY_CHARS = 200
+MAX_QUERY_TERMS = 20  # caps the work a text query can ask of the engine, whatever its type
+MAX_PER_PAGE = 100
+MAX_WINDOW = 1_000  # page * per_page; deeper paging is refused
+MAX_RADIUS_KM = 500.0
+DEFAULT_RADIUS_KM = 25.0
+MAX_STORES = 10
+
+
+def _text(value: str) -> bool:
+    stripped = value.strip()
+    if not stripped:
+        raise ValidationError("must not be blank")
+    if len(stripped.split()) > MAX_QUERY_TERMS:
+        raise ValidationError(f"at most {MAX_QUERY_TERMS} words")
+    if any(ord(c) < 32 and c not in "\t" for c in value):
+        raise ValidationError("must not contain control characters")
+    return True
+
+
+class _Params(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class LocationParams(_Params):
+    lat = fields.Float(validate=validate.Range(-90, 90), allow_nan=False)
+    lon = fields.Float(validate=validate.Range(-180, 180), allow_nan=False)
+    near = fields.String(validate=validate.Length(min=1, max=100))
+    radius_km = fields.Float(
+        validate=validate.Range(0, MAX_RADIUS_KM, min_inclusive=False, error="must be > 0 and ≤ {max} km"),
+        allow_nan=False,
+    )
+
+    @validates_schema
+    def location_is_complete(self, data: dict[str, Any], **_: Any) -> None:
+        if ("lat" in data) != ("lon" in data):
+            missing = "lon" if "lat" in data else "lat"
+            raise ValidationError("lat and lon go together", missing)
+        if "near" in data and "lat" in data:
+            raise ValidationError("give either near or lat/lon, not both", "near")
+        if "radius_km" in data and "lat" not in data and "near" not in data:
+            raise ValidationError("radius_km needs a location (near, or lat and lon)", "radius_km")
+
+
+class PageParams(_Params):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(1, MAX_PER_PAGE))
+
+    @validates_schema
+    def inside_window(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("page", 1) * data.get("per_page", 20) > MAX_WINDOW:
+            raise ValidationError(
+                f"page × per_page must be ≤ {MAX_WINDOW}; narrow the search instead", "page"
+            )
+
+
+def _sort(choices: tuple[str, ...]) -> fields.String:
+    return fields.String(
+        load_default="relevance", validate=validate.OneOf(choices, error="must be one of {choices}")
+    )
+
+
+class MerchantSearchSchema(LocationParams, PageParams):
+    q = fields.String(validate=[validate.Length(max=MAX_QUERY_CHARS), _text])
+    category = fields.String(validate=validate.Length(min=1, max=100))
+    service = fields.String(validate=validate.OneOf(SERVICES, error="must be one of {choices}"))
+    region = fields.String(validate=validate.Length(min=1, max=100))
+    sort = _sort(("relevance", "distance"))
+
+    @validates_schema
+    def distance_needs_location(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("sort") == "distance" and "lat" not in data and "near" not in data:
+            raise ValidationError("sort=distance needs a location (near, or lat and lon)", "sort")
+
+
+class ProductSearchSchema(LocationParams, PageParams):
+    q = fields.String(validate=[validate.Length(max=MAX_QUERY_CHARS), _text])
+    in_stock = fields.Boolean()
+    quebec = fields.Boolean()
+    category = fields.String(validate=validate.Length(min=1, max=100))
+    brand = fields.String(validate=validate.Length(min=1, max=200))
+    min_price = fields.Float(validate=validate.Range(min=0), allow_nan=False)
+    max_price = fields.Float(validate=validate.Range(min=0), allow_nan=False)
+    sort = _sort(("relevance", "distance", "price"))
+    stores = fields.Integer(load_default=3, validate=validate.Range(1, MAX_STORES))
+
+    @validates_schema
+    def consistent(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("sort") == "distance" and "lat" not in data and "near" not in data:
+            raise ValidationError("sort=distance needs a location (near, or lat and lon)", "sort")
+        if "min_price" in data and "max_price" in data and data["min_price"] > data["max_price"]:
+            raise ValidationError("min_price must be ≤ max_price", "min_price")
+
+
+class LookupSchema(LocationParams):
+    stores = fields.Integer(load_default=20, validate=validate.Range(1, 100))
+
+
+class NoParamsSchema(_Params):
+    """For endpoints that take no query parameters: anything given is refused."""
+
+
+MERCHANT_SEARCH = MerchantSearchSchema()
+NO_PARAMS = NoParamsSchema()
+PRODUCT_SEARCH = ProductSearchSchema()
+LOOKUP = LookupSchema()
