@@ -350,12 +350,13 @@ def serve(obj: Context, host: str, port: int, workers: int, threads: int) -> Non
 @click.option(
     "--reload", is_flag=True, help="Reindex the sample data even if the aliases already hold documents."
 )
+@click.option(
+    "--serve/--no-serve", "then_serve", default=True, show_default=True, help="Serve the API afterwards."
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="API port.")
 @click.pass_obj
-def up(obj: Context, n_merchants: int, listings: int, reload: bool) -> None:
-    """The embedded default: start the local engine, create the indices, load sample data.
-
-    The query API is not built yet (issue #4); this says so at the end.
-    """
+def up(obj: Context, n_merchants: int, listings: int, reload: bool, then_serve: bool, port: int) -> None:
+    """The embedded default: start the local engine, create the indices, load sample data, serve the API."""
     from indexer.sample import generate
 
     obj.local_engine().start(log=click.echo)

@@ -91,8 +91,8 @@ def merchants_search(params: dict[str, Any], location: Location | None, radius_k
     }
     sort: list[Any]
     if location and params["sort"] == "relevance":
-        query = {"function_score": {"query": query, "functions": [_distance_decay("location", location, radius_km)],
-                                    "boost_mode": "multiply"}}  # fmt: skip
+        decay = _distance_decay("location", location, radius_km)
+        query = {"function_score": {"query": query, "functions": [decay], "boost_mode": "multiply"}}
     if location:
         sort = (
             [geo_sort("location", location)]
