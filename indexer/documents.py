@@ -55,7 +55,8 @@ def merchant_document(record: dict[str, Any], indexed_at: str) -> dict[str, Any]
         "active": record.get("active", True),
         "updated_at": _iso(record["updated_at"]),
         "indexed_at": indexed_at,
-        "suggest": {"input": _suggest(record["name"], *record.get("categories", [])), "weight": 2},
+        "suggest": {"input": _suggest(record["name"]), "weight": 2},
+        "category_suggest": {"input": _suggest(*record.get("categories", []))},
     }
 
 
@@ -92,4 +93,5 @@ def product_document(record: dict[str, Any], merchant: dict[str, Any], indexed_a
         "updated_at": _iso(record["updated_at"]),
         "indexed_at": indexed_at,
         "suggest": {"input": _suggest(record["name"], record.get("brand")), "weight": 1},
+        "category_suggest": {"input": _suggest(*record.get("categories", []))},
     }

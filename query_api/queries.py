@@ -20,6 +20,8 @@ PRICE_RANGES = [
     {"key": "20–50 $", "from": 20, "to": 50},
     {"key": "≥ 50 $", "from": 50},
 ]
+# Centres of the geohash cells "f" and "d" (precision 1), which together cover all of Quebec.
+QUEBEC_CELLS = ({"lat": 67.5, "lon": -67.5}, {"lat": 22.5, "lon": -67.5})
 HIGHLIGHT = {"pre_tags": ["<em>"], "post_tags": ["</em>"], "fields": {"name": {"number_of_fragments": 0}}}
 
 
@@ -66,6 +68,55 @@ def _geo_filter(field: str, location: Location, radius_km: float) -> dict[str, A
     return {"geo_distance": {"distance": f"{radius_km}km", field: {"lat": lat, "lon": lon}}}
 
 
+def _map(field: str, params: dict[str, Any], filters: list[dict[str, Any]], aggs: dict[str, Any]) -> None:
+    """The viewport filter and, with a zoom level, clustered points for the map."""
+    if "bbox" in params:
+        filters.append({"geo_bounding_box": {field: params["bbox"]}})
+    if "zoom" in params:
+        grid: dict[str, Any] = {"field": field, "precision": min(params["zoom"] + 3, 29), "size": 2_000}
+        if "bbox" in params:
+            grid["bounds"] = params["bbox"]
+        aggs["clusters"] = {"geotile_grid": grid, "aggs": {"centre": {"geo_centroid": {"field": field}}}}
+
+
+def clusters(aggregations: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "tile": b["key"],
+            "count": b["doc_count"],
+            "lat": b["centre"]["location"]["lat"],
+            "lon": b["centre"]["location"]["lon"],
+        }
+        for b in aggregations.get("clusters", {}).get("buckets", [])
+    ]
+
+
+def suggest(q: str, location: Location | None, size: int) -> dict[str, Any]:
+    """Completion suggestions (names, brands, categories), nearest first when a location is given."""
+    completion: dict[str, Any] = {"field": "suggest", "size": size, "skip_duplicates": True}
+    if len(q) >= 4:
+        completion["fuzzy"] = {"fuzziness": 1, "prefix_length": 2}
+    # The suggest fields carry a geo context, which the engine requires in every query.
+    contexts: list[dict[str, Any]] = [{"context": cell, "precision": 1, "boost": 1} for cell in QUEBEC_CELLS]
+    if location:
+        lat, lon = location
+        # Matches in the shopper's ~40 km cell (and its neighbours) come first.
+        contexts.insert(
+            0, {"context": {"lat": lat, "lon": lon}, "precision": 4, "neighbours": [4], "boost": 4}
+        )
+    completion["contexts"] = {"location": contexts}
+    # Two suggesters: the engine returns at most one option per document and suggester, so a
+    # merchant's categories must not compete with its name for that one slot.
+    categories = dict(completion, field="category_suggest", size=min(size, 5))
+    return {
+        "suggest": {
+            "categories": {"prefix": q, "completion": categories},
+            "names": {"prefix": q, "completion": completion},
+        },
+        "_source": ["id", "name", "brand", "product_key"],
+    }
+
+
 def _paging(params: dict[str, Any]) -> dict[str, Any]:
     return {"from": (params["page"] - 1) * params["per_page"], "size": params["per_page"]}
 
@@ -80,6 +131,12 @@ def merchants_search(params: dict[str, Any], location: Location | None, radius_k
         filters.append({"term": {"services": params["service"]}})
     if "region" in params:
         filters.append({"term": {"address.region.folded": params["region"]}})
+    aggs: dict[str, Any] = {
+        "category": {"terms": {"field": "categories", "size": 20}},
+        "region": {"terms": {"field": "address.region", "size": 20}},
+        "service": {"terms": {"field": "services", "size": 10}},
+    }
+    _map("location", params, filters, aggs)
     query: dict[str, Any] = {
         "bool": {
             "must": [text_query(params["q"], MERCHANT_TEXT_FIELDS)]
@@ -107,11 +164,7 @@ def merchants_search(params: dict[str, Any], location: Location | None, radius_k
         "track_total_hits": True,
         "highlight": HIGHLIGHT,
         "_source": {"excludes": ["suggest"]},
-        "aggs": {
-            "category": {"terms": {"field": "categories", "size": 20}},
-            "region": {"terms": {"field": "address.region", "size": 20}},
-            "service": {"terms": {"field": "services", "size": 10}},
-        },
+        "aggs": aggs,
         **_paging(params),
     }
 
@@ -140,12 +193,22 @@ def products_search(
     params: dict[str, Any], location: Location | None, radius_km: float, quebec_boost: float
 ) -> dict[str, Any]:
     """One hit per product (collapse on product_key), each with its nearest stores, in stock first."""
+    filters = _product_filters(params, location, radius_km)
+    aggs: dict[str, Any] = {
+        "products": {"cardinality": {"field": "product_key", "precision_threshold": 40000}},
+        "category": {"terms": {"field": "categories", "size": 20}},
+        "brand": {"terms": {"field": "brand", "size": 20}},
+        "certification": {"terms": {"field": "certifications", "size": 10}},
+        "quebec": {"terms": {"field": "quebec_product", "size": 2}},
+        "price": {"range": {"field": "price", "keyed": False, "ranges": PRICE_RANGES}},
+    }
+    _map("merchant.location", params, filters, aggs)
     base = {
         "bool": {
             "must": [text_query(params["q"], PRODUCT_TEXT_FIELDS)]
             if params.get("q")
             else [{"match_all": {}}],
-            "filter": _product_filters(params, location, radius_km),
+            "filter": filters,
             "must_not": [{"term": {"merchant.active": False}}],
         }
     }
@@ -202,14 +265,7 @@ def products_search(
         "track_total_hits": True,
         "highlight": HIGHLIGHT,
         "_source": {"excludes": ["suggest", "description"]},
-        "aggs": {
-            "products": {"cardinality": {"field": "product_key", "precision_threshold": 40000}},
-            "category": {"terms": {"field": "categories", "size": 20}},
-            "brand": {"terms": {"field": "brand", "size": 20}},
-            "certification": {"terms": {"field": "certifications", "size": 10}},
-            "quebec": {"terms": {"field": "quebec_product", "size": 2}},
-            "price": {"range": {"field": "price", "keyed": False, "ranges": PRICE_RANGES}},
-        },
+        "aggs": aggs,
         **_paging(params),
     }
 

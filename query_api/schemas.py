@@ -53,6 +53,30 @@ class LocationParams(_Params):
             raise ValidationError("radius_km needs a location (near, or lat and lon)", "radius_km")
 
 
+class BBox(fields.Field):
+    """``bbox=min_lon,min_lat,max_lon,max_lat`` (GeoJSON order), the map's viewport."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            min_lon, min_lat, max_lon, max_lat = (float(v) for v in str(value).split(","))
+        except ValueError:
+            raise ValidationError("must be min_lon,min_lat,max_lon,max_lat (four numbers)") from None
+        if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180 and -90 <= min_lat < max_lat <= 90):
+            raise ValidationError("coordinates out of range, or min_lat ≥ max_lat")
+        return {
+            "top_left": {"lat": max_lat, "lon": min_lon},
+            "bottom_right": {"lat": min_lat, "lon": max_lon},
+        }
+
+
+class MapParams(_Params):
+    bbox = BBox(metadata={"description": "min_lon,min_lat,max_lon,max_lat", "type": "string"})
+    zoom = fields.Integer(
+        validate=validate.Range(0, 20),
+        metadata={"description": "map zoom level: adds clustered points (geotile grid) to the answer"},
+    )
+
+
 class PageParams(_Params):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=20, validate=validate.Range(1, MAX_PER_PAGE))
@@ -71,7 +95,7 @@ def _sort(choices: tuple[str, ...]) -> fields.String:
     )
 
 
-class MerchantSearchSchema(LocationParams, PageParams):
+class MerchantSearchSchema(LocationParams, MapParams, PageParams):
     q = fields.String(validate=[validate.Length(max=MAX_QUERY_CHARS), _text])
     category = fields.String(validate=validate.Length(min=1, max=100))
     service = fields.String(validate=validate.OneOf(SERVICES, error="must be one of {choices}"))
@@ -84,7 +108,7 @@ class MerchantSearchSchema(LocationParams, PageParams):
             raise ValidationError("sort=distance needs a location (near, or lat and lon)", "sort")
 
 
-class ProductSearchSchema(LocationParams, PageParams):
+class ProductSearchSchema(LocationParams, MapParams, PageParams):
     q = fields.String(validate=[validate.Length(max=MAX_QUERY_CHARS), _text])
     in_stock = fields.Boolean()
     quebec = fields.Boolean()
@@ -107,11 +131,24 @@ class LookupSchema(LocationParams):
     stores = fields.Integer(load_default=20, validate=validate.Range(1, 100))
 
 
+class SuggestSchema(_Params):
+    q = fields.String(required=True, validate=[validate.Length(min=1, max=50), _text])
+    lat = fields.Float(validate=validate.Range(-90, 90), allow_nan=False)
+    lon = fields.Float(validate=validate.Range(-180, 180), allow_nan=False)
+    size = fields.Integer(load_default=8, validate=validate.Range(1, 20))
+
+    @validates_schema
+    def location_is_complete(self, data: dict[str, Any], **_: Any) -> None:
+        if ("lat" in data) != ("lon" in data):
+            raise ValidationError("lat and lon go together", "lon" if "lat" in data else "lat")
+
+
 class NoParamsSchema(_Params):
     """For endpoints that take no query parameters: anything given is refused."""
 
 
 MERCHANT_SEARCH = MerchantSearchSchema()
+SUGGEST = SuggestSchema()
 NO_PARAMS = NoParamsSchema()
 PRODUCT_SEARCH = ProductSearchSchema()
 LOOKUP = LookupSchema()

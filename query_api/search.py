@@ -10,7 +10,7 @@ from flask import Blueprint, request
 from query_api import queries
 from query_api.engine import get_engine, get_settings
 from query_api.errors import ApiError
-from query_api.schemas import DEFAULT_RADIUS_KM, LOOKUP, MERCHANT_SEARCH, NO_PARAMS, PRODUCT_SEARCH
+from query_api.schemas import DEFAULT_RADIUS_KM, LOOKUP, MERCHANT_SEARCH, NO_PARAMS, PRODUCT_SEARCH, SUGGEST
 
 bp = Blueprint("search", __name__, url_prefix="/v1")
 
@@ -97,13 +97,16 @@ def merchants():
             del item["distance_km"]
         items.append(item)
     total = result["hits"]["total"]["value"]
-    return {
+    answer = {
         "total": total,
         "items": items,
         "facets": _facets(result.get("aggregations", {}), ("category", "region", "service")),
         "page": _page(params, total),
         "location": echo,
     }
+    if "zoom" in params:
+        answer["clusters"] = queries.clusters(result.get("aggregations", {}))
+    return answer
 
 
 def _store(hit: dict[str, Any], position: int | None) -> dict[str, Any]:
@@ -152,7 +155,7 @@ def products():
         )
     aggregations = result.get("aggregations", {})
     total = int(aggregations.get("products", {}).get("value", 0))
-    return {
+    answer = {
         "total": total,
         "listings": result["hits"]["total"]["value"],
         "items": items,
@@ -160,6 +163,40 @@ def products():
         "page": _page(params, total),
         "location": echo,
     }
+    if "zoom" in params:
+        answer["clusters"] = queries.clusters(aggregations)
+    return answer
+
+
+@bp.get("/suggest")
+def suggest():
+    """Type-ahead over merchant names, product names and brands, and categories."""
+    params = _args(SUGGEST)
+    location = (params["lat"], params["lon"]) if "lat" in params else None
+    settings = get_settings()
+    index = f"{settings.alias('merchants')},{settings.alias('products')}"
+    result = get_engine().search(
+        index=index, **queries.suggest(params["q"].strip(), location, params["size"])
+    )
+    items: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for suggester in ("categories", "names"):
+        for option in result["suggest"][suggester][0]["options"]:
+            text, source = option["text"], option["_source"]
+            if suggester == "categories":
+                kind = "category"
+            elif "product_key" in source:
+                kind = "brand" if text == source.get("brand") else "product"
+            else:
+                kind = "merchant"
+            if (kind, text) in seen:
+                continue
+            seen.add((kind, text))
+            item = {"text": text, "type": kind}
+            if kind in ("merchant", "product"):
+                item["id"] = source["id"]
+            items.append(item)
+    return {"q": params["q"], "items": items}
 
 
 @bp.get("/merchants/<merchant_id>")
@@ -200,6 +237,13 @@ def product(listing_id: str):
         "stores": [_store(h, position) for h in result["hits"]["hits"]],
         "location": echo,
     }
+
+
+@bp.get("/openapi.json")
+def openapi():
+    from query_api.openapi import document
+
+    return document()
 
 
 @bp.get("/health")

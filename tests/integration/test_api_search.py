@@ -233,3 +233,58 @@ def test_an_unknown_place_is_a_400_that_suggests_close_names(client):
     error = response.get_json()["error"]
     assert "no Quebec municipality named" in error["message"]
     assert error["fields"]["suggestions"] and "near" in error["fields"]
+
+
+# -- type-ahead, map, OpenAPI ---------------------------------------------------------------------
+
+
+def test_suggest_completes_merchant_names_products_and_categories_from_two_letters(client):
+    body = get(client, "/v1/suggest?q=fr")
+    found = {(i["type"], i["text"]) for i in body["items"]}
+    assert ("category", "Fromagerie") in found
+    assert ("merchant", "Fromagerie du Marché") in found
+    assert ("product", "Fromage Le Riopelle de l'Isle, 200 g") in found
+
+
+def test_suggest_ignores_accents_and_case(client):
+    assert ("merchant", "Érablière du Rang 5") in {
+        (i["type"], i["text"]) for i in get(client, "/v1/suggest?q=ERAB")["items"]
+    }
+
+
+def test_suggest_puts_what_is_near_the_shopper_first(client):
+    items = get(client, f"/v1/suggest?q=fromagerie&{AT_TR}")["items"]
+    merchants = [i["text"] for i in items if i["type"] == "merchant"]
+    assert merchants.index("Fromagerie du Marché") < merchants.index("Fromagerie Atwater")
+    montreal = corpus.location_of("m-mtl-1")
+    items = get(client, f"/v1/suggest?q=fromagerie&lat={montreal[0]}&lon={montreal[1]}")["items"]
+    merchants = [i["text"] for i in items if i["type"] == "merchant"]
+    assert merchants.index("Fromagerie Atwater") < merchants.index("Fromagerie du Marché")
+
+
+def test_bbox_keeps_only_what_the_map_shows(client):
+    south, west = corpus.offset(TR, -5, -5).values()
+    north, east = corpus.offset(TR, 5, 5).values()
+    body = get(client, f"/v1/merchants?bbox={west},{south},{east},{north}&per_page=100")
+    assert set(ids(body)) == {"m-tr-01", "m-tr-02", "m-tr-03"}
+
+
+def test_zoom_adds_clusters_that_account_for_every_merchant(client):
+    body = get(client, "/v1/merchants?zoom=6&per_page=1")
+    assert sum(c["count"] for c in body["clusters"]) == body["total"] == len(corpus.MERCHANTS)
+    assert len(body["clusters"]) >= 2  # Trois-Rivières and Montréal fall in different tiles
+    products = get(client, "/v1/products?zoom=6&per_page=1")
+    assert sum(c["count"] for c in products["clusters"]) == products["listings"]
+
+
+def test_openapi_document_is_valid_and_describes_every_parameter(client):
+    from openapi_spec_validator import validate
+
+    from query_api import schemas
+
+    document = get(client, "/v1/openapi.json")
+    validate(document)
+    for path, schema in (("/v1/merchants", schemas.MERCHANT_SEARCH), ("/v1/products", schemas.PRODUCT_SEARCH),
+                         ("/v1/suggest", schemas.SUGGEST)):  # fmt: skip
+        described = {p["name"] for p in document["paths"][path]["get"]["parameters"]}
+        assert described == set(schema.fields), path

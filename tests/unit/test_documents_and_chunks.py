@@ -48,9 +48,10 @@ def test_a_listing_carries_its_merchant_and_stock_state():
     assert doc["suggest"]["input"] == ["Sirop d'Érable PUR, 540 ml", "Érablière du Rang"]
 
 
-def test_merchant_document_suggests_its_name_and_categories():
+def test_merchant_document_suggests_its_name_and_separately_its_categories():
     doc = documents.merchant_document(MERCHANT_RECORD, datetime(2026, 11, 25, tzinfo=UTC).isoformat())
-    assert doc["suggest"]["input"] == ["Fromagerie du Marché", "Alimentation", "Fromagerie"]
+    assert doc["suggest"]["input"] == ["Fromagerie du Marché"]
+    assert doc["category_suggest"]["input"] == ["Alimentation", "Fromagerie"]
     assert doc["address"] == {
         "city": "Montréal",
         "region": "Montréal",

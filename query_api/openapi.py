@@ -1,0 +1,105 @@
+"""The OpenAPI document, generated from the request schemas (apispec), never written by hand."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from query_api import schemas
+
+ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["status", "message"],
+            "properties": {
+                "status": {"type": "integer"},
+                "message": {"type": "string"},
+                "fields": {"type": "object", "additionalProperties": True},
+            },
+        }
+    },
+}
+
+# path, query schema (None: no parameters), summary, path parameter
+ENDPOINTS: list[tuple[str, Any, str, str | None]] = [
+    (
+        "/v1/merchants",
+        schemas.MerchantSearchSchema,
+        "Search merchants: French full text, geo, filters, facets",
+        None,
+    ),
+    (
+        "/v1/products",
+        schemas.ProductSearchSchema,
+        "Search products in stock near a place, one hit per product",
+        None,
+    ),
+    (
+        "/v1/suggest",
+        schemas.SuggestSchema,
+        "Type-ahead over merchant names, products, brands and categories",
+        None,
+    ),
+    ("/v1/merchants/{merchant_id}", None, "One merchant", "merchant_id"),
+    (
+        "/v1/products/{listing_id}",
+        schemas.LookupSchema,
+        "A product page: the product and the stores carrying it",
+        "listing_id",
+    ),
+    ("/v1/health", None, "Engine reachable and aliases present", None),
+]
+
+
+def _responses(has_id: bool) -> dict[str, Any]:
+    def error(description: str) -> dict[str, Any]:
+        return {
+            "description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+
+    out = {
+        "200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}},
+        "400": error("Invalid parameters: `fields` names each one and why"),
+        "503": error("The engine is unreachable or too slow (Retry-After header)"),
+    }
+    if has_id:
+        out["404"] = error("Unknown id")
+    return out
+
+
+@cache
+def document() -> dict[str, Any]:
+    spec = APISpec(
+        title="Panier query API",
+        version="1.0.0",
+        openapi_version="3.0.3",
+        plugins=[MarshmallowPlugin()],
+        info={"description": "Search of a Quebec buy-local directory. French field values as stored."},
+    )
+    spec.components.schema("Error", ERROR)
+    for path, schema, summary, path_param in ENDPOINTS:
+        parameters: list[Any] = []
+        if schema is not None:
+            parameters.append({"in": "query", "schema": schema})
+        if path_param:
+            parameters.append(
+                {"in": "path", "name": path_param, "required": True, "schema": {"type": "string"}}
+            )
+        spec.path(
+            path=path,
+            operations={
+                "get": {
+                    "summary": summary,
+                    "parameters": parameters,
+                    "responses": _responses(bool(path_param)),
+                }
+            },
+        )
+    return spec.to_dict()
