@@ -33,6 +33,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import metadata
 from itertools import islice
@@ -260,6 +261,16 @@ class ThreadProfiles:
         stats.dump_stats(path)
 
 
+@contextmanager
+def profiled(path: str | None) -> Iterator[None]:
+    if not path:
+        yield
+        return
+    with ThreadProfiles() as profiles:
+        yield
+    profiles.dump(Path(path))
+
+
 def child_method(args: argparse.Namespace) -> dict[str, Any]:
     method, path = args.child, Path(args.input)
     es = build_client(Settings(es_url=args.es_url))
@@ -280,11 +291,7 @@ def child_method(args: argparse.Namespace) -> dict[str, Any]:
         out["loadavg"] = os.getloadavg()[0]
         engine_before, busy = engine_cpu_seconds(es, args.engine_pids), machine_busy_seconds()
         cpu, wall = time.process_time(), time.perf_counter()
-        if args.cprofile:
-            with ThreadProfiles() as profiles:
-                counts = RUNNERS[method](es, index, items)
-            profiles.dump(Path(args.cprofile))
-        else:
+        with profiled(args.cprofile):
             counts = RUNNERS[method](es, index, items)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         engine, busy = engine_cpu_seconds(es, args.engine_pids) - engine_before, machine_busy_seconds() - busy
@@ -323,7 +330,7 @@ def child_e2e(args: argparse.Namespace) -> dict[str, Any]:
     collected: dict = {}
     reports = []
     try:
-        with RejectsFile(WORK / f"rejects-{os.getpid()}.jsonl") as rejects:
+        with RejectsFile(WORK / f"rejects-{os.getpid()}.jsonl") as rejects, profiled(args.cprofile):
             for kind in batch.KINDS:
                 reports.append(
                     batch.reindex(
@@ -375,8 +382,8 @@ def spawn(args: argparse.Namespace, child: str, path: Path, expected: int, strea
     if stream:
         cmd.append("--stream")
     cmd += [f"--engine-pid={pid}" for pid in args.engine_pids]
-    if args.cprofile and child == "project":
-        cmd += ["--cprofile", args.cprofile]
+    if args.cprofile and child in ("project", "e2e"):
+        cmd += ["--cprofile", f"{args.cprofile}.{child}"]
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent)
     if proc.returncode != 0:
         raise BenchError(f"{child} failed (exit {proc.returncode}); see the traceback above")
@@ -424,7 +431,11 @@ RUN_COLUMNS = (  # header, key, format
 )  # fmt: skip
 
 
+CONTENDED_PCT = 10  # other processes took more than this share of the machine during a run
+
+
 def runs_table(runs: list[dict[str, Any]]) -> str:
+    runs = [r | {"run": f"{r['run']} ⚠"} if r["others_cpu_pct"] > CONTENDED_PCT else r for r in runs]
     rows = [
         [fmt(r.get(key), spec) for _, key, spec in RUN_COLUMNS]
         for r in ({"mib_sent": r["bytes_sent"] / MIB} | r if "bytes_sent" in r else r for r in runs)
@@ -477,8 +488,8 @@ def e2e_table(results: list[tuple[str, dict[str, Any]]]) -> str:
 # -- parent -------------------------------------------------------------------------------------------
 
 
-def warm_up(url: str, path: Path, docs: int = 20_000) -> None:
-    """Load a few documents first, so that the first method measured does not pay the JVM's warm-up."""
+def warm_up(url: str, path: Path, docs: int = 100_000) -> None:
+    """Load documents first, so that the first method measured does not pay the JVM's warm-up (JIT)."""
     es = build_client(Settings(es_url=url))
     index = aliases.create_index(es, f"{PREFIX}warmup-products", "products", settings_override=LOADING)
     try:
@@ -513,7 +524,9 @@ def run_profile(args: argparse.Namespace, out: list[str]) -> None:
                 f"docs/s; {result['docs']:,} counted after refresh, as expected"
             )
             runs.append(result)
-    out += [f"### Bulk methods, {args.profile} profile ({docs:,} listings)", "", runs_table(runs), "",
+    out += [f"### Bulk methods, {args.profile} profile ({docs:,} listings)", "", runs_table(runs),
+            f"\n⚠: other processes (neither this client nor this engine) used more than {CONTENDED_PCT} %"
+            " of the machine's CPU during that run.", "",
             summary_table(runs), ""]  # fmt: skip
     if not args.no_e2e:
         say("… e2e reindex all")
@@ -559,7 +572,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--heap", help="heap of the started engine (default PANIER_ES_HEAP or 1g)")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--keep-corpus", action="store_true", help=f"leave the corpora in {WORK} for the next run")
-    p.add_argument("--cprofile", help="write a cProfile (thread CPU time) of the project method here")
+    p.add_argument(
+        "--cprofile", help="write cProfiles (thread CPU time) of project and e2e to PATH.project, PATH.e2e"
+    )
     p.add_argument(
         "--engine-pid", dest="engine_pids", type=int, action="append", default=[], help=argparse.SUPPRESS
     )

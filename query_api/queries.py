@@ -157,15 +157,17 @@ def merchants_search(params: dict[str, Any], location: Location | None, radius_k
             else ["_score", geo_sort("location", location)]
         )
     else:
-        sort = ["_score", {"id": "asc"}]
+        sort = ["_score"]
+    sort.append({"id": "asc"})  # a unique tiebreaker makes pages (and cursors) stable
     return {
         "query": query,
         "sort": sort,
         "track_total_hits": True,
         "highlight": HIGHLIGHT,
-        "_source": {"excludes": ["suggest"]},
+        "_source": {"excludes": ["suggest", "category_suggest"]},
         "aggs": aggs,
         **_paging(params),
+        **({"search_after": params["cursor"]} if "cursor" in params else {}),
     }
 
 
@@ -264,7 +266,7 @@ def products_search(
         },
         "track_total_hits": True,
         "highlight": HIGHLIGHT,
-        "_source": {"excludes": ["suggest", "description"]},
+        "_source": {"excludes": ["suggest", "category_suggest", "description"]},
         "aggs": aggs,
         **_paging(params),
     }

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
@@ -95,8 +98,30 @@ def _sort(choices: tuple[str, ...]) -> fields.String:
     )
 
 
+class Cursor(fields.Field):
+    """An opaque position returned as ``next_cursor``: the sort values of the last hit."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            decoded = json.loads(base64.urlsafe_b64decode(str(value).encode() + b"=="))
+        except (ValueError, binascii.Error):
+            raise ValidationError("not a cursor returned by this API") from None
+        if not isinstance(decoded, list) or not decoded or len(decoded) > 4:
+            raise ValidationError("not a cursor returned by this API")
+        if not all(isinstance(v, str | int | float) for v in decoded):
+            raise ValidationError("not a cursor returned by this API")
+        return decoded
+
+
+def encode_cursor(sort_values: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(sort_values).encode()).decode().rstrip("=")
+
+
 class MerchantSearchSchema(LocationParams, MapParams, PageParams):
     q = fields.String(validate=[validate.Length(max=MAX_QUERY_CHARS), _text])
+    cursor = Cursor(
+        metadata={"type": "string", "description": "next_cursor of the previous page (deep paging)"}
+    )
     category = fields.String(validate=validate.Length(min=1, max=100))
     service = fields.String(validate=validate.OneOf(SERVICES, error="must be one of {choices}"))
     region = fields.String(validate=validate.Length(min=1, max=100))
@@ -106,6 +131,8 @@ class MerchantSearchSchema(LocationParams, MapParams, PageParams):
     def distance_needs_location(self, data: dict[str, Any], **_: Any) -> None:
         if data.get("sort") == "distance" and "lat" not in data and "near" not in data:
             raise ValidationError("sort=distance needs a location (near, or lat and lon)", "sort")
+        if "cursor" in data and data.get("page", 1) != 1:
+            raise ValidationError("give either page or cursor, not both", "cursor")
 
 
 class ProductSearchSchema(LocationParams, MapParams, PageParams):

@@ -10,7 +10,15 @@ from flask import Blueprint, request
 from query_api import queries
 from query_api.engine import get_engine, get_settings
 from query_api.errors import ApiError
-from query_api.schemas import DEFAULT_RADIUS_KM, LOOKUP, MERCHANT_SEARCH, NO_PARAMS, PRODUCT_SEARCH, SUGGEST
+from query_api.schemas import (
+    DEFAULT_RADIUS_KM,
+    LOOKUP,
+    MERCHANT_SEARCH,
+    NO_PARAMS,
+    PRODUCT_SEARCH,
+    SUGGEST,
+    encode_cursor,
+)
 
 bp = Blueprint("search", __name__, url_prefix="/v1")
 
@@ -104,6 +112,8 @@ def merchants():
         "page": _page(params, total),
         "location": echo,
     }
+    hits = result["hits"]["hits"]
+    answer["next_cursor"] = encode_cursor(hits[-1]["sort"]) if len(hits) == params["per_page"] else None
     if "zoom" in params:
         answer["clusters"] = queries.clusters(result.get("aggregations", {}))
     return answer
@@ -203,7 +213,9 @@ def suggest():
 def merchant(merchant_id: str):
     _args(NO_PARAMS)
     doc = get_engine().get(
-        index=get_settings().alias("merchants"), id=merchant_id, source_excludes=["suggest"]
+        index=get_settings().alias("merchants"),
+        id=merchant_id,
+        source_excludes=["suggest", "category_suggest"],
     )
     source = doc["_source"]
     if source.get("active") is False:
@@ -218,7 +230,9 @@ def product(listing_id: str):
     location, _radius, echo = _location(params)
     settings = get_settings()
     es = get_engine()
-    doc = es.get(index=settings.alias("products"), id=listing_id, source_excludes=["suggest"])["_source"]
+    doc = es.get(
+        index=settings.alias("products"), id=listing_id, source_excludes=["suggest", "category_suggest"]
+    )["_source"]
     result = es.search(
         index=settings.alias("products"),
         **queries.stores_for_product(doc["product_key"], location, params["stores"]),

@@ -288,3 +288,22 @@ def test_openapi_document_is_valid_and_describes_every_parameter(client):
                          ("/v1/suggest", schemas.SUGGEST)):  # fmt: skip
         described = {p["name"] for p in document["paths"][path]["get"]["parameters"]}
         assert described == set(schema.fields), path
+
+
+def test_a_cursor_pages_through_every_merchant_once_beyond_the_page_window(client):
+    seen: list[str] = []
+    url = f"/v1/merchants?{AT_TR}&radius_km=200&sort=distance&per_page=3"
+    body = get(client, url)
+    while True:
+        seen += ids(body)
+        if not body["next_cursor"]:
+            break
+        body = get(client, f"{url}&cursor={body['next_cursor']}")
+    assert len(seen) == len(set(seen)) == len(corpus.MERCHANTS)
+
+
+def test_a_forged_cursor_is_a_400(client):
+    response = client.get("/v1/merchants?cursor=bm90LWEtY3Vyc29y")
+    assert response.status_code == 400 and "cursor" in response.get_json()["error"]["fields"]
+    both = client.get("/v1/merchants?cursor=WzFd&page=2")
+    assert both.status_code == 400 and "either page or cursor" in str(both.get_json())
