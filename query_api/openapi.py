@@ -8,7 +8,7 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from query_api import schemas
+from query_api import responses, schemas
 
 ERROR = {
     "type": "object",
@@ -26,38 +26,22 @@ ERROR = {
     },
 }
 
-# path, query schema (None: no parameters), summary, path parameter
-ENDPOINTS: list[tuple[str, Any, str, str | None]] = [
-    (
-        "/v1/merchants",
-        schemas.MerchantSearchSchema,
-        "Search merchants: French full text, geo, filters, facets",
-        None,
-    ),
-    (
-        "/v1/products",
-        schemas.ProductSearchSchema,
-        "Search products in stock near a place, one hit per product",
-        None,
-    ),
-    (
-        "/v1/suggest",
-        schemas.SuggestSchema,
-        "Type-ahead over merchant names, products, brands and categories",
-        None,
-    ),
-    ("/v1/merchants/{merchant_id}", None, "One merchant", "merchant_id"),
-    (
-        "/v1/products/{listing_id}",
-        schemas.LookupSchema,
-        "A product page: the product and the stores carrying it",
-        "listing_id",
-    ),
-    ("/v1/health", None, "Engine reachable and aliases present", None),
-]
+# path, query schema (None: no parameters), response schema, summary, path parameter
+ENDPOINTS: list[tuple[str, Any, Any, str, str | None]] = [
+    ("/v1/merchants", schemas.MerchantSearchSchema, responses.MerchantResults,
+     "Search merchants: French full text, geo, filters, facets", None),
+    ("/v1/products", schemas.ProductSearchSchema, responses.ProductResults,
+     "Search products in stock near a place, one hit per product", None),
+    ("/v1/suggest", schemas.SuggestSchema, responses.Suggestions,
+     "Type-ahead over merchant names, products, brands and categories", None),
+    ("/v1/merchants/{merchant_id}", None, responses.Merchant, "One merchant, as stored", "merchant_id"),
+    ("/v1/products/{listing_id}", schemas.LookupSchema, responses.ProductPage,
+     "A product page: the product and the stores carrying it", "listing_id"),
+    ("/v1/health", None, responses.Health, "Engine reachable and aliases present", None),
+]  # fmt: skip
 
 
-def _responses(has_id: bool) -> dict[str, Any]:
+def _responses(result: Any, has_id: bool) -> dict[str, Any]:
     def error(description: str) -> dict[str, Any]:
         return {
             "description": description,
@@ -65,7 +49,7 @@ def _responses(has_id: bool) -> dict[str, Any]:
         }
 
     out = {
-        "200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}},
+        "200": {"description": "OK", "content": {"application/json": {"schema": result}}},
         "400": error("Invalid parameters: `fields` names each one and why"),
         "503": error("The engine is unreachable or too slow (Retry-After header)"),
     }
@@ -84,7 +68,7 @@ def document() -> dict[str, Any]:
         info={"description": "Search of a Quebec buy-local directory. French field values as stored."},
     )
     spec.components.schema("Error", ERROR)
-    for path, schema, summary, path_param in ENDPOINTS:
+    for path, schema, result, summary, path_param in ENDPOINTS:
         parameters: list[Any] = []
         if schema is not None:
             parameters.append({"in": "query", "schema": schema})
@@ -98,7 +82,7 @@ def document() -> dict[str, Any]:
                 "get": {
                     "summary": summary,
                     "parameters": parameters,
-                    "responses": _responses(bool(path_param)),
+                    "responses": _responses(result, bool(path_param)),
                 }
             },
         )

@@ -307,3 +307,23 @@ def test_a_forged_cursor_is_a_400(client):
     assert response.status_code == 400 and "cursor" in response.get_json()["error"]["fields"]
     both = client.get("/v1/merchants?cursor=WzFd&page=2")
     assert both.status_code == 400 and "either page or cursor" in str(both.get_json())
+
+
+@pytest.mark.parametrize(
+    ("url", "schema"),
+    [
+        (f"/v1/merchants?q=fromagerie&{AT_TR}&zoom=7", "MerchantResults"),
+        ("/v1/merchants?near=G9A&per_page=2", "MerchantResults"),
+        ("/v1/merchants", "MerchantResults"),
+        (f"/v1/products?q=sirop&{AT_TR}&zoom=7", "ProductResults"),
+        ("/v1/products?sort=price", "ProductResults"),
+        (f"/v1/products/p-01?{AT_TR}", "ProductPage"),
+        ("/v1/products/p-01", "ProductPage"),
+        (f"/v1/suggest?q=fr&{AT_TR}", "Suggestions"),
+        ("/v1/health", "Health"),
+    ],
+)
+def test_answers_have_exactly_the_documented_shape(client, url, schema):
+    from query_api import responses
+
+    getattr(responses, schema)().load(get(client, url))  # raises on a missing, extra or mistyped field

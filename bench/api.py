@@ -1,0 +1,366 @@
+"""Query API benchmark: a shopper query mix through the API and the same engine queries sent
+directly to the engine, in one run, on one engine.
+
+    python -m bench.api --profile quick          # 1,000 merchants, 100,000 listings
+    python -m bench.api --profile full           # 22,000 merchants, 2,200,000 listings
+    python -m bench.api --es-url URL --prefix P  # an already loaded catalogue
+
+Prints p50/p90/p99 latency and throughput per query type for both paths and the API's overhead.
+The API runs under gunicorn (`panier serve`) in a subprocess; the load comes from a few client
+threads with keep-alive connections. Figures go in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+from elasticsearch import Elasticsearch
+
+from local_es import ES_VERSION, LocalEngine
+from panier_core.engine import build_client
+from panier_core.settings import Settings
+from query_api import places, queries
+from query_api.schemas import MERCHANT_SEARCH, PRODUCT_SEARCH, SUGGEST
+
+PROFILES = {"quick": (1_000, 100_000), "full": (22_000, 2_200_000)}
+TOWNS = [
+    "Montréal",
+    "Québec",
+    "Trois-Rivières",
+    "Sherbrooke",
+    "Gatineau",
+    "Laval",
+    "Saguenay",
+    "Rimouski",
+    "Saint-Jérôme",
+    "Drummondville",
+    "Granby",
+    "Lévis",
+]
+WORDS = [
+    "sirop",
+    "sirop d'érable",
+    "fromage",
+    "pain",
+    "bière",
+    "miel",
+    "chocolat",
+    "tuque",
+    "café",
+    "bleuets",
+    "croustilles",
+    "savon",
+    "livre",
+    "confiture",
+    "cidre",
+    "beurre",
+    "tarte",
+    "vin",
+    "épicerie",
+    "fromagerie",
+]
+PREFIXES = ["s", "si", "fr", "fro", "bou", "éra", "erab", "pa", "ch", "mi", "bi", "dé"]
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def query_mix(
+    rng: random.Random, n: int, merchant_ids: list[str], listing_ids: list[str]
+) -> list[tuple[str, dict]]:
+    """(type, params) pairs; the same list drives both paths."""
+    mix = []
+    for i in range(n):
+        kind = ["products", "products", "merchants", "suggest", "facets", "map", "lookup"][i % 7]
+        town = rng.choice(TOWNS)
+        if kind == "products":
+            params = {"q": rng.choice(WORDS), "near": town, "radius_km": "25"}
+            if rng.random() < 0.5:
+                params["in_stock"] = "true"
+        elif kind == "merchants":
+            params = {"near": town, "radius_km": "15", "sort": "distance"}
+            if rng.random() < 0.5:
+                params["q"] = rng.choice(WORDS)
+        elif kind == "suggest":
+            place = places.resolve(town)
+            params = {"q": rng.choice(PREFIXES), "lat": str(place.lat), "lon": str(place.lon)}
+        elif kind == "facets":
+            params = {"near": town, "radius_km": "50", "per_page": "1"}
+        elif kind == "map":
+            place = places.resolve(town)
+            params = {
+                "bbox": f"{place.lon - 0.5},{place.lat - 0.3},{place.lon + 0.5},{place.lat + 0.3}",
+                "zoom": "9",
+                "per_page": "1",
+            }
+        else:
+            params = {"id": rng.choice(merchant_ids if rng.random() < 0.5 else listing_ids)}
+        mix.append((kind, params))
+    return mix
+
+
+def api_path(kind: str, params: dict) -> str:
+    if kind == "lookup":
+        return f"/v1/{'merchants' if params['id'].startswith('m-') else 'products'}/{params['id']}"
+    path = {
+        "products": "products",
+        "merchants": "merchants",
+        "suggest": "suggest",
+        "facets": "products",
+        "map": "merchants",
+    }
+    return f"/v1/{path[kind]}?{urllib.parse.urlencode(params)}"
+
+
+def direct_call(es: Elasticsearch, settings: Settings, kind: str, params: dict) -> Callable[[], object]:
+    """The engine request the API would send for these parameters (built by the same code)."""
+    if kind == "lookup":
+        alias = settings.alias("merchants" if params["id"].startswith("m-") else "products")
+        return lambda: es.get(index=alias, id=params["id"])
+    if kind == "suggest":
+        p = SUGGEST.load(params)
+        body = queries.suggest(p["q"], (p["lat"], p["lon"]), p["size"])
+        index = f"{settings.alias('merchants')},{settings.alias('products')}"
+        return lambda: es.search(index=index, **body)
+    schema = PRODUCT_SEARCH if kind in ("products", "facets") else MERCHANT_SEARCH
+    p = schema.load(params)
+    location = None
+    if "near" in p:
+        place = places.resolve(p["near"])
+        location = (place.lat, place.lon)
+    radius = p.get("radius_km", 25.0)
+    if schema is PRODUCT_SEARCH:
+        body = queries.products_search(p, location, radius, settings.quebec_boost)
+        return lambda: es.search(index=settings.alias("products"), **body)
+    body = queries.merchants_search(p, location, radius)
+    return lambda: es.search(index=settings.alias("merchants"), **body)
+
+
+def run_load(
+    calls: list[tuple[str, Callable[[], object]]], threads: int
+) -> tuple[dict[str, list[float]], float]:
+    latencies: dict[str, list[float]] = {}
+    lock = threading.Lock()
+    position = iter(range(len(calls)))
+
+    def worker() -> None:
+        while True:
+            with lock:
+                i = next(position, None)
+            if i is None:
+                return
+            kind, call = calls[i]
+            t0 = time.perf_counter()
+            call()
+            elapsed = (time.perf_counter() - t0) * 1000
+            with lock:
+                latencies.setdefault(kind, []).append(elapsed)
+
+    started = time.perf_counter()
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    return latencies, time.perf_counter() - started
+
+
+def http_caller(port: int) -> Callable[[str], Callable[[], object]]:
+    local = threading.local()
+
+    def make(path: str) -> Callable[[], object]:
+        def call() -> object:
+            conn = getattr(local, "conn", None)
+            if conn is None:
+                conn = local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", path)
+            response = conn.getresponse()
+            body = response.read()
+            if response.status != 200:
+                raise RuntimeError(f"{path}: HTTP {response.status} {body[:200]!r}")
+            return body
+
+        return call
+
+    return make
+
+
+def load_catalogue(es: Elasticsearch, settings: Settings, merchants: int, listings: int) -> None:
+    from indexer import batch
+    from indexer.rejects import RejectsFile
+    from indexer.sample import generate
+
+    with tempfile.TemporaryDirectory(prefix="panier-bench-api-") as tmp:
+        data = Path(tmp)
+        generate(data, merchants=merchants, listings=listings, seed=42)
+        collected: dict = {}
+        with RejectsFile(data / "rejects.jsonl") as rejects:
+            for kind in ("merchants", "products"):
+                t0 = time.perf_counter()
+                report = batch.reindex(
+                    es,
+                    settings,
+                    kind,
+                    data / f"{kind}.jsonl",
+                    rejects=rejects,
+                    collect_merchants=collected if kind == "merchants" else None,
+                    merchants=collected if kind == "products" else None,
+                )
+                print(f"loaded {report.indexed:,} {kind} in {time.perf_counter() - t0:.1f} s", flush=True)
+
+
+def sample_ids(es: Elasticsearch, settings: Settings, alias: str, n: int) -> list[str]:
+    hits = es.search(
+        index=settings.alias(alias),
+        size=n,
+        query={"function_score": {"random_score": {"seed": 1, "field": "_seq_no"}}},
+        _source=False,
+    )["hits"]["hits"]
+    return [h["_id"] for h in hits]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--profile", choices=PROFILES, default="quick")
+    parser.add_argument(
+        "--es-url", help="use this engine (already loaded with --prefix) instead of starting one"
+    )
+    parser.add_argument("--prefix", default="benchapi-")
+    parser.add_argument("--requests", type=int, default=2_100, help="requests per path (a multiple of 7)")
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+
+    merchants, listings = PROFILES[args.profile]
+    engine = None
+    if args.es_url:
+        url = args.es_url
+    else:
+        engine = LocalEngine(
+            home=Settings.from_env().local_es_home,
+            http_port=9660,
+            data_root=Path(tempfile.gettempdir()) / "panier-bench-api-es",
+            heap=os.environ.get("PANIER_ES_HEAP", "1g"),
+        )
+        engine.start(clean=True)
+        url = engine.url
+    settings = Settings(es_url=url, index_prefix=args.prefix)
+    es = build_client(settings).options(request_timeout=30)
+    server = None
+    try:
+        if not args.es_url:
+            load_catalogue(es, settings, merchants, listings)
+        es.indices.forcemerge(index=f"{args.prefix}*", max_num_segments=1, request_timeout=600)
+        rng = random.Random(7)
+        mix = query_mix(
+            rng,
+            args.requests,
+            sample_ids(es, settings, "merchants", 200),
+            sample_ids(es, settings, "products", 200),
+        )
+        places.quebec_places()
+        env = dict(os.environ, PANIER_ES_URL=url, PANIER_INDEX_PREFIX=args.prefix)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "cli",
+                "serve",
+                "--port",
+                str(args.port),
+                "--workers",
+                "2",
+                "--threads",
+                "8",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{args.port}/v1/health", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.3)
+        make = http_caller(args.port)
+        api_calls = [(kind, make(api_path(kind, params))) for kind, params in mix]
+        direct_calls = [(kind, direct_call(es, settings, kind, params)) for kind, params in mix]
+        run_load(api_calls[:140], args.threads)  # warm-up: caches, JIT, connections
+        run_load(direct_calls[:140], args.threads)
+        results = {}
+        for name, calls in (
+            ("direct", direct_calls),
+            ("api", api_calls),
+            ("direct2", direct_calls),
+            ("api2", api_calls),
+        ):
+            results[name] = run_load(calls, args.threads)
+    finally:
+        if server:
+            server.terminate()
+            server.wait(10)
+        if engine:
+            engine.stop()
+            shutil.rmtree(engine.cluster_dir, ignore_errors=True)
+
+    print(
+        f"\n# Query API benchmark — {time.strftime('%Y-%m-%d')}, {args.profile} profile "
+        f"({merchants:,} merchants, {listings:,} listings)"
+    )
+    print(
+        f"machine: {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"Elasticsearch {ES_VERSION}, {args.threads} client threads, gunicorn 2 workers × 8 threads"
+    )
+    print("\n| query | path | n | p50 ms | p90 ms | p99 ms |")
+    print("|---|---|---|---|---|---|")
+    summary = {}
+    for kind in ["products", "merchants", "suggest", "facets", "map", "lookup", "all"]:
+        for path in ("direct", "api"):
+            lat = [
+                x
+                for run in (path, path + "2")
+                for k, v in results[run][0].items()
+                if kind in (k, "all")
+                for x in v
+            ]
+            p50, p90, p99 = (percentile(lat, p) for p in (0.5, 0.9, 0.99))
+            summary[(kind, path)] = (p50, p99)
+            print(f"| {kind} | {path} | {len(lat)} | {p50:.2f} | {p90:.2f} | {p99:.2f} |")
+    for path in ("direct", "api"):
+        seconds = statistics.mean(results[r][1] for r in (path, path + "2"))
+        print(f"\nthroughput {path}: {args.requests / seconds:,.0f} requests/s")
+    (d50, d99), (a50, a99) = summary[("all", "direct")], summary[("all", "api")]
+    print(f"\nAPI overhead: p50 +{a50 - d50:.2f} ms (target ≤ 1 ms), p99 ×{a99 / d99:.2f} (target ≤ 1.25)")
+    print(
+        f"text+geo products p50 {summary[('products', 'api')][0]:.1f} ms (target ≤ 10), "
+        f"p99 {summary[('products', 'api')][1]:.1f} ms (target ≤ 50); "
+        f"type-ahead p50 {summary[('suggest', 'api')][0]:.1f} ms (target ≤ 5)"
+    )
+    print(json.dumps({f"{k}/{p}": v for (k, p), v in summary.items()}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""Response schemas: the shape of every answer, for the OpenAPI document and for the tests.
+
+Views build plain dicts (dumping each hit through marshmallow would cost more than the rest of the
+request); the integration tests load real answers through these schemas with unknown fields
+refused, so the documented shape and the served one cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class FacetValue(_Strict):
+    value = fields.Raw(
+        required=True, metadata={"description": "the stored value (text, or true/false for quebec)"}
+    )
+    count = fields.Integer(required=True)
+
+
+class Page(_Strict):
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    pages = fields.Integer(required=True)
+
+
+class LocationEcho(_Strict):
+    near = fields.String(metadata={"description": "the municipality or postal area near= resolved to"})
+    lat = fields.Float(required=True)
+    lon = fields.Float(required=True)
+    radius_km = fields.Float(required=True)
+
+
+class Cluster(_Strict):
+    tile = fields.String(required=True, metadata={"description": "geotile key zoom/x/y"})
+    count = fields.Integer(required=True)
+    lat = fields.Float(required=True)
+    lon = fields.Float(required=True)
+
+
+class MerchantHit(_Strict):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    distance_km = fields.Float(metadata={"description": "present when the search has a location"})
+    categories = fields.List(fields.String(), required=True)
+    address = fields.Dict(required=True)
+    location = fields.Dict(required=True)
+    services = fields.List(fields.String(), required=True)
+    phone = fields.String(allow_none=True)
+    website = fields.String(allow_none=True)
+    highlight = fields.String(
+        allow_none=True, metadata={"description": "the name with matched terms in <em>"}
+    )
+
+
+class MerchantResults(_Strict):
+    total = fields.Integer(required=True)
+    items = fields.List(fields.Nested(MerchantHit), required=True)
+    facets = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(FacetValue)), required=True)
+    page = fields.Nested(Page, required=True)
+    location = fields.Nested(LocationEcho, allow_none=True, required=True)
+    next_cursor = fields.String(
+        allow_none=True, required=True, metadata={"description": "pass as cursor= for the next page"}
+    )
+    clusters = fields.List(fields.Nested(Cluster), metadata={"description": "with zoom="})
+
+
+class Store(_Strict):
+    listing_id = fields.String(required=True)
+    merchant_id = fields.String(required=True)
+    name = fields.String(required=True)
+    city = fields.String(allow_none=True)
+    distance_km = fields.Float()
+    quantity = fields.Integer(required=True)
+    in_stock = fields.Boolean(required=True)
+    price = fields.Float(required=True)
+
+
+class ProductHit(_Strict):
+    product_key = fields.String(required=True)
+    name = fields.String(required=True)
+    brand = fields.String(allow_none=True)
+    gtin = fields.String(allow_none=True)
+    categories = fields.List(fields.String(), required=True)
+    quebec_product = fields.Boolean(required=True)
+    certifications = fields.List(fields.String(), required=True)
+    price_from = fields.Float(required=True)
+    stores_matching = fields.Integer(required=True)
+    stores = fields.List(fields.Nested(Store), required=True)
+    highlight = fields.String(allow_none=True)
+
+
+class ProductResults(_Strict):
+    total = fields.Integer(required=True, metadata={"description": "distinct products"})
+    listings = fields.Integer(required=True, metadata={"description": "matching listings (product × store)"})
+    items = fields.List(fields.Nested(ProductHit), required=True)
+    facets = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(FacetValue)), required=True)
+    page = fields.Nested(Page, required=True)
+    location = fields.Nested(LocationEcho, allow_none=True, required=True)
+    clusters = fields.List(fields.Nested(Cluster))
+
+
+class ProductPage(_Strict):
+    product_key = fields.String(required=True)
+    name = fields.String(required=True)
+    brand = fields.String(allow_none=True)
+    gtin = fields.String(allow_none=True)
+    description = fields.String(allow_none=True)
+    categories = fields.List(fields.String(), required=True)
+    quebec_product = fields.Boolean(required=True)
+    certifications = fields.List(fields.String(), required=True)
+    stores_total = fields.Integer(required=True)
+    stores = fields.List(fields.Nested(Store), required=True)
+    location = fields.Nested(LocationEcho, allow_none=True, required=True)
+
+
+class Suggestion(_Strict):
+    text = fields.String(required=True)
+    type = fields.String(required=True, metadata={"enum": ["merchant", "product", "brand", "category"]})
+    id = fields.String()
+
+
+class Suggestions(_Strict):
+    q = fields.String(required=True)
+    items = fields.List(fields.Nested(Suggestion), required=True)
+
+
+class Health(_Strict):
+    status = fields.String(required=True)
+    engine = fields.String(required=True)
+    aliases = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True)
+    message = fields.String()
+
+
+class Merchant(Schema):
+    """A merchant as stored (the data contract's fields plus indexed_at)."""
+
+    id = fields.String(required=True)
+    name = fields.String(required=True)
