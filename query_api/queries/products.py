@@ -1,0 +1,146 @@
+"""GET /v1/products and the product page -> engine requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from query_api.queries.common import (
+    HIGHLIGHT,
+    Location,
+    distance_decay,
+    geo_filter,
+    geo_sort,
+    map_view,
+    paging,
+    text_query,
+)
+
+PRODUCT_TEXT_FIELDS = ["name^3", "name.prefix^0.5", "brand.text^2", "categories.text^1.5", "description"]
+PRICE_RANGES = [
+    {"key": "< 5 $", "to": 5},
+    {"key": "5–10 $", "from": 5, "to": 10},
+    {"key": "10–20 $", "from": 10, "to": 20},
+    {"key": "20–50 $", "from": 20, "to": 50},
+    {"key": "≥ 50 $", "from": 50},
+]
+
+
+def _product_filters(
+    params: dict[str, Any], location: Location | None, radius_km: float
+) -> list[dict[str, Any]]:
+    filters: list[dict[str, Any]] = []
+    if location:
+        filters.append(geo_filter("merchant.location", location, radius_km))
+    if params.get("in_stock") is not None:
+        filters.append({"term": {"in_stock": params["in_stock"]}})
+    if params.get("quebec") is not None:
+        filters.append({"term": {"quebec_product": params["quebec"]}})
+    if "category" in params:
+        filters.append({"term": {"categories.folded": params["category"]}})
+    if "brand" in params:
+        filters.append({"term": {"brand.folded": params["brand"]}})
+    if "min_price" in params or "max_price" in params:
+        price = {k: params[p] for k, p in (("gte", "min_price"), ("lte", "max_price")) if p in params}
+        filters.append({"range": {"price": price}})
+    return filters
+
+
+def products_search(
+    params: dict[str, Any], location: Location | None, radius_km: float, quebec_boost: float
+) -> dict[str, Any]:
+    """One hit per product (collapse on product_key), each with its nearest stores, in stock first."""
+    filters = _product_filters(params, location, radius_km)
+    aggs: dict[str, Any] = {
+        "products": {"cardinality": {"field": "product_key", "precision_threshold": 40000}},
+        "category": {"terms": {"field": "categories", "size": 20}},
+        "brand": {"terms": {"field": "brand", "size": 20}},
+        "certification": {"terms": {"field": "certifications", "size": 10}},
+        "quebec": {"terms": {"field": "quebec_product", "size": 2}},
+        "price": {"range": {"field": "price", "keyed": False, "ranges": PRICE_RANGES}},
+    }
+    map_view("merchant.location", params, filters, aggs)
+    base = {
+        "bool": {
+            "must": [text_query(params["q"], PRODUCT_TEXT_FIELDS)]
+            if params.get("q")
+            else [{"match_all": {}}],
+            "filter": filters,
+            "must_not": [{"term": {"merchant.active": False}}],
+        }
+    }
+    functions: list[dict[str, Any]] = []
+    if quebec_boost > 1:
+        # A multiplier on relevance, never a filter or a sort: a clearly better text match still wins.
+        functions.append({"filter": {"term": {"quebec_product": True}}, "weight": quebec_boost})
+    if location and params["sort"] == "relevance":
+        functions.append(distance_decay("merchant.location", location, radius_km))
+    query = (
+        {
+            "function_score": {
+                "query": base,
+                "functions": functions,
+                "score_mode": "multiply",
+                "boost_mode": "multiply",
+            }
+        }
+        if functions
+        else base
+    )
+    store_sort: list[Any] = [{"in_stock": "desc"}]
+    if location:
+        store_sort.append(geo_sort("merchant.location", location))
+    store_sort.append({"price": "asc"})
+    if params["sort"] == "distance" and location:
+        sort: list[Any] = [geo_sort("merchant.location", location), "_score"]
+    elif params["sort"] == "price":
+        sort = [{"price": "asc"}, "_score"]
+    else:
+        sort = ["_score"] + (
+            [geo_sort("merchant.location", location)] if location else [{"product_key": "asc"}]
+        )
+    return {
+        "query": query,
+        "sort": sort,
+        "collapse": {
+            "field": "product_key",
+            "inner_hits": {
+                "name": "stores",
+                "size": params["stores"],
+                "sort": store_sort,
+                "_source": [
+                    "id",
+                    "price",
+                    "stock",
+                    "in_stock",
+                    "merchant.id",
+                    "merchant.name",
+                    "merchant.city",
+                ],
+            },
+        },
+        "track_total_hits": True,
+        "highlight": HIGHLIGHT,
+        "_source": {"excludes": ["suggest", "category_suggest", "description"]},
+        "aggs": aggs,
+        **paging(params),
+    }
+
+
+def stores_for_product(product_key: str, location: Location | None, size: int) -> dict[str, Any]:
+    """Every listing of one product, in stock first, nearest first when a location is given."""
+    sort: list[Any] = [{"in_stock": "desc"}]
+    if location:
+        sort.append(geo_sort("merchant.location", location))
+    sort.append({"price": "asc"})
+    return {
+        "query": {
+            "bool": {
+                "filter": [{"term": {"product_key": product_key}}],
+                "must_not": [{"term": {"merchant.active": False}}],
+            }
+        },
+        "sort": sort,
+        "size": size,
+        "track_total_hits": True,
+        "_source": ["id", "price", "stock", "in_stock", "merchant.id", "merchant.name", "merchant.city"],
+    }
