@@ -272,7 +272,7 @@ def main() -> None:
     try:
         if not args.es_url:
             load_catalogue(es, settings, merchants, listings)
-        es.indices.forcemerge(index=f"{args.prefix}*", max_num_segments=1, request_timeout=600)
+        es.options(request_timeout=600).indices.forcemerge(index=f"{args.prefix}*", max_num_segments=1)
         rng = random.Random(7)
         mix = query_mix(
             rng,

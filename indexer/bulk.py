@@ -80,10 +80,18 @@ class BulkResult:
         return len(self.failures)
 
 
+@dataclass(slots=True, frozen=True)
+class Sent:
+    id: str
+    ref: Any
+
+
 @dataclass(slots=True)
 class _Chunk:
     lines: list[bytes]  # header + source per action, already serialized
-    actions: list[Action]
+    # Only what the per-item results need: keeping whole documents alive until the response
+    # arrives cost more in garbage collection than anything else in the loader.
+    actions: list[Sent]
     size: int
     attempt: int = 0
     # Set after a failure whose outcome we cannot know (connection lost, timeout, 5xx from a proxy):
@@ -102,7 +110,7 @@ def _describe(error: dict[str, Any]) -> str:
 def _chunks(actions: Iterable[Action], options: BulkOptions) -> Iterator[_Chunk]:
     op = options.op_type.encode()
     lines: list[bytes] = []
-    batch: list[Action] = []
+    batch: list[Sent] = []
     size = 0
     for action in actions:
         header = b'{"' + op + b'":{"_id":' + orjson.dumps(action.id) + b"}}\n"
@@ -113,7 +121,7 @@ def _chunks(actions: Iterable[Action], options: BulkOptions) -> Iterator[_Chunk]
             lines, batch, size = [], [], 0
         lines.append(header)
         lines.append(source)
-        batch.append(action)
+        batch.append(Sent(action.id, action.ref))
         size += item_size
     if batch:
         yield _Chunk(lines, batch, size)
@@ -156,7 +164,7 @@ class _Loader:
             self._ended(indexed=len(chunk.actions))
             return None
         retry_lines: list[bytes] = []
-        retry_actions: list[Action] = []
+        retry_actions: list[Sent] = []
         failures: list[Failure] = []
         indexed = 0
         for position, item in enumerate(items):

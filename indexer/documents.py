@@ -40,6 +40,12 @@ def _suggest(*inputs: str | None) -> list[str]:
     return seen
 
 
+def _suggestions(names: list[str | None], categories: list[str], weight: int) -> dict[str, Any]:
+    """Type-ahead inputs: names anywhere, the same names by location (geo context), categories."""
+    named = {"input": _suggest(*names), "weight": weight}
+    return {"suggest": named, "suggest_near": named, "category_suggest": {"input": _suggest(*categories)}}
+
+
 def merchant_document(record: dict[str, Any], indexed_at: str) -> dict[str, Any]:
     address = record["address"]
     return {
@@ -55,8 +61,7 @@ def merchant_document(record: dict[str, Any], indexed_at: str) -> dict[str, Any]
         "active": record.get("active", True),
         "updated_at": _iso(record["updated_at"]),
         "indexed_at": indexed_at,
-        "suggest": {"input": _suggest(record["name"]), "weight": 2},
-        "category_suggest": {"input": _suggest(*record.get("categories", []))},
+        **_suggestions([record["name"]], record.get("categories", []), weight=2),
     }
 
 
@@ -92,6 +97,5 @@ def product_document(record: dict[str, Any], merchant: dict[str, Any], indexed_a
         "merchant": merchant,
         "updated_at": _iso(record["updated_at"]),
         "indexed_at": indexed_at,
-        "suggest": {"input": _suggest(record["name"], record.get("brand")), "weight": 1},
-        "category_suggest": {"input": _suggest(*record.get("categories", []))},
+        **_suggestions([record["name"], record.get("brand")], record.get("categories", []), weight=1),
     }

@@ -190,7 +190,9 @@ def suggest():
     )
     items: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
-    for suggester in ("categories", "names"):
+    for suggester in ("categories", "near", "names"):
+        if suggester not in result["suggest"]:
+            continue
         for option in result["suggest"][suggester][0]["options"]:
             text, source = option["text"], option["_source"]
             if suggester == "categories":
@@ -206,7 +208,7 @@ def suggest():
             if kind in ("merchant", "product"):
                 item["id"] = source["id"]
             items.append(item)
-    return {"q": params["q"], "items": items}
+    return {"q": params["q"], "items": items[: params["size"]]}
 
 
 @bp.get("/merchants/<merchant_id>")
@@ -215,7 +217,7 @@ def merchant(merchant_id: str):
     doc = get_engine().get(
         index=get_settings().alias("merchants"),
         id=merchant_id,
-        source_excludes=["suggest", "category_suggest"],
+        source_excludes=["suggest", "suggest_near", "category_suggest"],
     )
     source = doc["_source"]
     if source.get("active") is False:
@@ -231,7 +233,9 @@ def product(listing_id: str):
     settings = get_settings()
     es = get_engine()
     doc = es.get(
-        index=settings.alias("products"), id=listing_id, source_excludes=["suggest", "category_suggest"]
+        index=settings.alias("products"),
+        id=listing_id,
+        source_excludes=["suggest", "suggest_near", "category_suggest"],
     )["_source"]
     result = es.search(
         index=settings.alias("products"),

@@ -6,28 +6,42 @@ from typing import Any
 
 Location = tuple[float, float]  # (lat, lon)
 
-HIGHLIGHT = {"pre_tags": ["<em>"], "post_tags": ["</em>"], "fields": {"name": {"number_of_fragments": 0}}}
+FUZZY_FIELDS = ["name", "brand.text"]  # typos are forgiven where they matter and stay cheap
+
+
+def highlight(q: str) -> dict[str, Any]:
+    """Matched terms of the name in <em>, from a plain match (highlighting a fuzzy query costs
+    more than the search itself)."""
+    return {
+        "pre_tags": ["<em>"],
+        "post_tags": ["</em>"],
+        "fields": {"name": {"number_of_fragments": 0}},
+        "highlight_query": {"match": {"name": q}},
+    }
 
 
 def text_query(q: str, fields: list[str]) -> dict[str, Any]:
-    """Typo-tolerant full text with extra weight for phrase and exact-name matches."""
+    """French full text: every word must match (exactly after analysis, or within one or two
+    typos in the name or brand), with extra weight for phrase and exact-name matches."""
     return {
         "bool": {
-            "must": {
-                "multi_match": {
-                    "query": q,
-                    "fields": fields,
-                    "type": "most_fields",
-                    "operator": "and",
-                    "fuzziness": "AUTO",
-                    "prefix_length": 1,  # typos rarely hit the first letter; keeps fuzzy queries cheap
-                    "max_expansions": 20,
-                }
-            },
             "should": [
+                {"multi_match": {"query": q, "fields": fields, "type": "most_fields", "operator": "and"}},
+                {
+                    "multi_match": {
+                        "query": q,
+                        "fields": FUZZY_FIELDS,
+                        "operator": "and",
+                        "fuzziness": "AUTO",
+                        "prefix_length": 1,  # typos rarely hit the first letter; keeps fuzzy queries cheap
+                        "max_expansions": 20,
+                        "boost": 0.5,
+                    }
+                },
                 {"match_phrase": {"name": {"query": q, "boost": 2}}},
                 {"term": {"name.exact": {"value": q, "boost": 5}}},
             ],
+            "minimum_should_match": 1,
         }
     }
 

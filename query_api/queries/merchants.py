@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from query_api.queries.common import (
-    HIGHLIGHT,
     Location,
     distance_decay,
     geo_filter,
     geo_sort,
+    highlight,
     map_view,
     paging,
     text_query,
@@ -60,8 +60,8 @@ def merchants_search(params: dict[str, Any], location: Location | None, radius_k
         "query": query,
         "sort": sort,
         "track_total_hits": True,
-        "highlight": HIGHLIGHT,
-        "_source": {"excludes": ["suggest", "category_suggest"]},
+        **({"highlight": highlight(params["q"])} if params.get("q") else {}),
+        "_source": {"excludes": ["suggest", "suggest_near", "category_suggest"]},
         "aggs": aggs,
         **paging(params),
         **({"search_after": params["cursor"]} if "cursor" in params else {}),

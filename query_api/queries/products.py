@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from query_api.queries.common import (
-    HIGHLIGHT,
     Location,
     distance_decay,
     geo_filter,
     geo_sort,
+    highlight,
     map_view,
     paging,
     text_query,
@@ -119,8 +119,8 @@ def products_search(
             },
         },
         "track_total_hits": True,
-        "highlight": HIGHLIGHT,
-        "_source": {"excludes": ["suggest", "category_suggest", "description"]},
+        **({"highlight": highlight(params["q"])} if params.get("q") else {}),
+        "_source": {"excludes": ["suggest", "suggest_near", "category_suggest", "description"]},
         "aggs": aggs,
         **paging(params),
     }

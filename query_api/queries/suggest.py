@@ -6,31 +6,30 @@ from typing import Any
 
 from query_api.queries.common import Location
 
-# Centres of the geohash cells "f" and "d" (precision 1), which together cover all of Quebec.
-QUEBEC_CELLS = ({"lat": 67.5, "lon": -67.5}, {"lat": 22.5, "lon": -67.5})
-
 
 def suggest(q: str, location: Location | None, size: int) -> dict[str, Any]:
-    """Completion suggestions (names, brands, categories), nearest first when a location is given."""
+    """Completion suggestions: categories, names anywhere and, with a location, names nearby.
+
+    Three suggesters because the engine returns at most one option per document and suggester
+    (a merchant's categories must not take its name's slot), and because a geo context query
+    wide enough to cover all of Quebec expands into tens of thousands of cells: nearby names come
+    from ``suggest_near`` (the shopper's ~40 km cell and its neighbours), the rest from ``suggest``.
+    """
     completion: dict[str, Any] = {"field": "suggest", "size": size, "skip_duplicates": True}
     if len(q) >= 4:
         completion["fuzzy"] = {"fuzziness": 1, "prefix_length": 2}
-    # The suggest fields carry a geo context, which the engine requires in every query.
-    contexts: list[dict[str, Any]] = [{"context": cell, "precision": 1, "boost": 1} for cell in QUEBEC_CELLS]
+    suggesters: dict[str, Any] = {
+        "categories": {
+            "prefix": q,
+            "completion": dict(completion, field="category_suggest", size=min(size, 3)),
+        },
+        "names": {"prefix": q, "completion": completion},
+    }
     if location:
         lat, lon = location
-        # Matches in the shopper's ~40 km cell (and its neighbours) come first.
-        contexts.insert(
-            0, {"context": {"lat": lat, "lon": lon}, "precision": 4, "neighbours": [4], "boost": 4}
-        )
-    completion["contexts"] = {"location": contexts}
-    # Two suggesters: the engine returns at most one option per document and suggester, so a
-    # merchant's categories must not compete with its name for that one slot.
-    categories = dict(completion, field="category_suggest", size=min(size, 5))
-    return {
-        "suggest": {
-            "categories": {"prefix": q, "completion": categories},
-            "names": {"prefix": q, "completion": completion},
-        },
-        "_source": ["id", "name", "brand", "product_key"],
-    }
+        near = {"location": [{"context": {"lat": lat, "lon": lon}, "precision": 4, "neighbours": [4]}]}
+        suggesters["near"] = {
+            "prefix": q,
+            "completion": dict(completion, field="suggest_near", contexts=near),
+        }
+    return {"size": 0, "suggest": suggesters, "_source": ["id", "name", "brand", "product_key"]}

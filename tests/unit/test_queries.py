@@ -15,11 +15,18 @@ def test_shopper_text_only_reaches_match_queries_never_query_string():
     assert '"query": "name:(a OR b) AND *[\\""' in body
 
 
-def test_text_is_typo_tolerant_with_a_prefix_and_boosts_phrase_and_exact_name():
+def test_text_is_typo_tolerant_on_names_with_a_prefix_and_boosts_phrase_and_exact_name():
     q = queries.text_query("fromagerie", queries.MERCHANT_TEXT_FIELDS)["bool"]
-    assert q["must"]["multi_match"]["fuzziness"] == "AUTO" and q["must"]["multi_match"]["prefix_length"] == 1
+    exact, fuzzy = q["should"][0]["multi_match"], q["should"][1]["multi_match"]
+    assert "fuzziness" not in exact and exact["fields"] == queries.MERCHANT_TEXT_FIELDS
+    assert (
+        fuzzy["fuzziness"] == "AUTO"
+        and fuzzy["prefix_length"] == 1
+        and fuzzy["fields"] == ["name", "brand.text"]
+    )
     assert {"match_phrase": {"name": {"query": "fromagerie", "boost": 2}}} in q["should"]
     assert {"term": {"name.exact": {"value": "fromagerie", "boost": 5}}} in q["should"]
+    assert q["minimum_should_match"] == 1
 
 
 def test_products_collapse_on_the_product_key_with_in_stock_then_nearest_stores():
