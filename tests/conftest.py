@@ -5,8 +5,17 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+# Filled in by the integration engine fixture, printed at the end of the run.
+ENGINE_USED: list[str] = []
 
 
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if ENGINE_USED:
+        terminalreporter.write_line(f"engine-backed tests ran against: {ENGINE_USED[0]}")
+    else:
+        terminalreporter.write_line("engine-backed tests: none ran in this session")

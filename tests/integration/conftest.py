@@ -8,6 +8,7 @@ from elasticsearch import Elasticsearch
 
 from panier_core.engine import build_client
 from panier_core.settings import Settings
+from tests.conftest import ENGINE_USED
 
 from .engine import Engine, provide_engine
 
@@ -15,7 +16,9 @@ from .engine import Engine, provide_engine
 @pytest.fixture(scope="session")
 def engine() -> Iterator[Engine]:
     with provide_engine() as engine:
-        print(f"\nEngine: Elasticsearch {engine.version} ({engine.kind}) at {engine.url}")
+        description = f"Elasticsearch {engine.version} ({engine.kind}) at {engine.url}"
+        ENGINE_USED.append(description)
+        print(f"\nEngine: {description}")
         yield engine
 
 
