@@ -151,7 +151,17 @@ def direct_call(es: Elasticsearch, settings: Settings, kind: str, params: dict) 
     radius = p.get("radius_km", 25.0)
     if schema is PRODUCT_SEARCH:
         body = queries.products_search(p, location, radius, settings.quebec_boost)
-        return lambda: es.search(index=settings.alias("products"), **body)
+
+        def products_and_stores() -> object:  # the two requests the API sends, in order
+            result = es.search(index=settings.alias("products"), **body)
+            keys = [hit["_source"]["product_key"] for hit in result["hits"]["hits"]]
+            if keys:
+                es.search(
+                    index=settings.alias("products"), **queries.stores_of_products(keys, p, location, radius)
+                )
+            return result
+
+        return products_and_stores
     body = queries.merchants_search(p, location, radius)
     return lambda: es.search(index=settings.alias("merchants"), **body)
 

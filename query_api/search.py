@@ -142,12 +142,23 @@ def products():
     location, radius, echo = _location(params)
     settings = get_settings()
     body = queries.products_search(params, location, radius, settings.quebec_boost)
-    result = get_engine().search(index=settings.alias("products"), **body)
-    store_position = 1 if location else None
+    es = get_engine()
+    result = es.search(index=settings.alias("products"), **body)
+    hits = result["hits"]["hits"]
+    stores_by_key: dict[str, tuple[int, list[dict[str, Any]]]] = {}
+    if hits:
+        keys = [hit["_source"]["product_key"] for hit in hits]
+        stores = es.search(
+            index=settings.alias("products"), **queries.stores_of_products(keys, params, location, radius)
+        )
+        store_position = 1 if location else None
+        for bucket in stores["aggregations"]["by_product"]["buckets"]:
+            found = [_store(h, store_position) for h in bucket["stores"]["hits"]["hits"]]
+            stores_by_key[bucket["key"]] = (bucket["doc_count"], found)
     items = []
-    for hit in result["hits"]["hits"]:
+    for hit in hits:
         source = hit["_source"]
-        stores = [_store(h, store_position) for h in hit["inner_hits"]["stores"]["hits"]["hits"]]
+        matching, stores_list = stores_by_key.get(source["product_key"], (0, []))
         items.append(
             {
                 "product_key": source["product_key"],
@@ -157,9 +168,9 @@ def products():
                 "categories": source.get("categories", []),
                 "quebec_product": source.get("quebec_product", False),
                 "certifications": source.get("certifications", []),
-                "price_from": min((s["price"] for s in stores), default=source["price"]),
-                "stores_matching": hit["inner_hits"]["stores"]["hits"]["total"]["value"],
-                "stores": stores,
+                "price_from": min((st["price"] for st in stores_list), default=source["price"]),
+                "stores_matching": matching,
+                "stores": stores_list,
                 "highlight": hit.get("highlight", {}).get("name", [None])[0],
             }
         )

@@ -7,7 +7,13 @@ the schemas.
 
 from query_api.queries.common import Location, clusters, geo_sort, text_query
 from query_api.queries.merchants import MERCHANT_TEXT_FIELDS, merchants_search
-from query_api.queries.products import PRICE_RANGES, PRODUCT_TEXT_FIELDS, products_search, stores_for_product
+from query_api.queries.products import (
+    PRICE_RANGES,
+    PRODUCT_TEXT_FIELDS,
+    products_search,
+    stores_for_product,
+    stores_of_products,
+)
 from query_api.queries.suggest import suggest
 
 __all__ = [
@@ -20,6 +26,7 @@ __all__ = [
     "merchants_search",
     "products_search",
     "stores_for_product",
+    "stores_of_products",
     "suggest",
     "text_query",
 ]

@@ -29,12 +29,14 @@ def test_text_is_typo_tolerant_on_names_with_a_prefix_and_boosts_phrase_and_exac
     assert q["minimum_should_match"] == 1
 
 
-def test_products_collapse_on_the_product_key_with_in_stock_then_nearest_stores():
-    body = queries.products_search(PRODUCT_SEARCH.load({"stores": "4"}), TR, 10, 1.25)
-    collapse = body["collapse"]
-    assert collapse["field"] == "product_key" and collapse["inner_hits"]["size"] == 4
-    assert collapse["inner_hits"]["sort"][0] == {"in_stock": "desc"}
-    assert "_geo_distance" in collapse["inner_hits"]["sort"][1]
+def test_products_collapse_on_the_product_key_and_stores_come_in_stock_then_nearest():
+    params = PRODUCT_SEARCH.load({"stores": "4", "in_stock": "true"})
+    assert queries.products_search(params, TR, 10, 1.25)["collapse"] == {"field": "product_key"}
+    stores = queries.stores_of_products(["gtin:1", "gtin:2"], params, TR, 10)
+    assert {"terms": {"product_key": ["gtin:1", "gtin:2"]}} in stores["query"]["bool"]["filter"]
+    assert {"term": {"in_stock": True}} in stores["query"]["bool"]["filter"]  # same filters as the search
+    top = stores["aggs"]["by_product"]["aggs"]["stores"]["top_hits"]
+    assert top["size"] == 4 and top["sort"][0] == {"in_stock": "desc"} and "_geo_distance" in top["sort"][1]
 
 
 def test_the_quebec_boost_is_a_weight_on_relevance_not_a_filter():
