@@ -80,7 +80,7 @@ def _actions(
 ) -> Iterator[Action]:
     schema = schemas.MERCHANT if kind == "merchants" else schemas.PRODUCT
     record_type = kind[:-1]
-    indexed_at = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+    indexed_at = documents.iso_utc(datetime.now(UTC))
 
     def reject(stage: str, origin: Origin, reasons: list[str], record_id: str | None = None) -> None:
         rejects.write(record_type, stage, origin, reasons, record_id)

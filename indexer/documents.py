@@ -13,7 +13,8 @@ MERCHANT_FIELDS_ON_PRODUCTS = ("id", "name", "city", "region", "services", "loca
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
-def _iso(value: datetime | str) -> str:
+def iso_utc(value: datetime | str) -> str:
+    """ISO 8601 with a ``Z`` for UTC, as the data contract writes it."""
     return value if isinstance(value, str) else value.isoformat().replace("+00:00", "Z")
 
 
@@ -59,7 +60,7 @@ def merchant_document(record: dict[str, Any], indexed_at: str) -> dict[str, Any]
         "phone": record.get("phone"),
         "website": record.get("website"),
         "active": record.get("active", True),
-        "updated_at": _iso(record["updated_at"]),
+        "updated_at": iso_utc(record["updated_at"]),
         "indexed_at": indexed_at,
         **_suggestions([record["name"]], record.get("categories", []), weight=2),
     }
@@ -95,7 +96,7 @@ def product_document(record: dict[str, Any], merchant: dict[str, Any], indexed_a
         "stock": {"quantity": quantity},
         "in_stock": quantity > 0,
         "merchant": merchant,
-        "updated_at": _iso(record["updated_at"]),
+        "updated_at": iso_utc(record["updated_at"]),
         "indexed_at": indexed_at,
         **_suggestions([record["name"], record.get("brand")], record.get("categories", []), weight=1),
     }

@@ -22,6 +22,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import mappings
@@ -58,6 +59,7 @@ class EngineStatus:
         return any(n.alive for n in self.nodes)
 
 
+@cache  # the runner sources do not change while the process runs
 def _digest_sources() -> str:
     h = hashlib.sha256()
     for path in sorted(p for p in RUNNER_SOURCES.rglob("*") if p.is_file() and "target" not in p.parts):

@@ -7,6 +7,7 @@ from typing import Any
 import elasticsearch
 from flask import Blueprint, request
 
+from indexer.aliases import indices_of
 from query_api import queries
 from query_api.engine import get_engine, get_settings
 from query_api.errors import ApiError
@@ -282,18 +283,9 @@ def health():
     es = get_engine()
     try:
         info = es.info()
-        try:
-            found = es.indices.get_alias(
-                name=f"{settings.alias('merchants')},{settings.alias('products')}"
-            ).body
-        except elasticsearch.NotFoundError as e:  # some or all aliases missing
-            found = {k: v for k, v in (e.body or {}).items() if isinstance(v, dict) and "aliases" in v}
+        aliases = {name: indices_of(es, settings.alias(name)) for name in ("merchants", "products")}
     except (elasticsearch.ConnectionError, elasticsearch.ConnectionTimeout):
         raise ApiError(503, "the search engine is unreachable") from None
-    aliases = {
-        name: sorted(i for i, spec in found.items() if settings.alias(name) in spec.get("aliases", {}))
-        for name in ("merchants", "products")
-    }
     missing = [name for name, indices in aliases.items() if not indices]
     body = {
         "status": "ok" if not missing else "degraded",
