@@ -36,6 +36,19 @@ def versioned_name(alias: str, now: datetime | None = None) -> str:
 
 
 LOCK_INDEX = "panier-locks"
+# Searches through the aliases never see tombstones (deleted records kept for their version).
+ALIAS_FILTER = {"bool": {"must_not": {"term": {"deleted": True}}}}
+
+
+def next_alias(alias: str) -> str:
+    """The alias a reindex puts on the index it built, so that live changes reach it before the swap."""
+    return f"{alias}-next"
+
+
+def add_next_alias(es: Elasticsearch, alias: str, index: str) -> None:
+    es.indices.update_aliases(
+        actions=[{"add": {"index": index, "alias": next_alias(alias), "filter": ALIAS_FILTER}}]
+    )
 
 
 class LockHeld(AliasError):
@@ -101,7 +114,7 @@ def ensure_aliases(es: Elasticsearch, settings: Settings) -> InitReport:
                 f"delete or rename it, then run init again"
             )
         index = create_index(es, alias, name)
-        es.indices.update_aliases(actions=[{"add": {"index": index, "alias": alias}}])
+        es.indices.update_aliases(actions=[{"add": {"index": index, "alias": alias, "filter": ALIAS_FILTER}}])
         report.created[alias] = index
     return report
 
@@ -137,10 +150,15 @@ def mark_ready(es: Elasticsearch, index: str, mapping: str) -> None:
 
 
 def swap_alias(es: Elasticsearch, alias: str, index: str) -> list[str]:
-    """Point ``alias`` at ``index`` only, in one atomic ``_aliases`` call; returns the indices it left."""
+    """Point ``alias`` at ``index`` only, in one atomic ``_aliases`` call; returns the indices it left.
+
+    The same call takes the reindex's ``-next`` alias off ``index``: from then on live changes reach
+    it through ``alias`` itself, so no change lands on the old index alone.
+    """
     previous = [i for i in indices_of(es, alias) if i != index]
-    actions = [{"remove": {"index": i, "alias": alias}} for i in previous]
-    actions.append({"add": {"index": index, "alias": alias}})
+    actions: list[dict] = [{"remove": {"index": i, "alias": alias}} for i in previous]
+    actions.append({"add": {"index": index, "alias": alias, "filter": ALIAS_FILTER}})
+    actions.append({"remove": {"index": index, "alias": next_alias(alias), "must_exist": False}})
     es.indices.update_aliases(actions=actions)
     return previous
 

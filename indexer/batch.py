@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from elasticsearch import Elasticsearch, helpers
 from marshmallow import ValidationError
 
 import mappings
-from indexer import aliases, documents, schemas
+from indexer import aliases, applier, documents, schemas
 from indexer.bulk import Action, BulkOptions, EngineUnavailable, bulk_load
 from indexer.rejects import Origin, RejectsFile
 from indexer.sources import read_records
@@ -25,6 +25,9 @@ from panier_core.settings import Settings
 
 Progress = Callable[[int], None]
 KINDS = ("merchants", "products")
+# Changes logged this long before a reindex started are replayed too (clock differences between
+# the machines that write the log; replaying a change the index already has changes nothing).
+REPLAY_MARGIN_SECONDS = 60
 
 
 class ReindexError(RuntimeError):
@@ -48,6 +51,7 @@ class LoadReport:
     alias_moved: bool = False
     previous: list[str] = field(default_factory=list)
     pruned: list[str] = field(default_factory=list)
+    replayed: int = 0  # live changes applied to the new index before the swap
     error: str | None = None
 
     @property
@@ -65,7 +69,21 @@ def merchants_from_alias(es: Elasticsearch, settings: Settings) -> dict[str, dic
     alias = settings.alias("merchants")
     if not aliases.indices_of(es, alias):
         return {}
-    hits = helpers.scan(es, index=alias, _source=["id", "name", "address", "services", "location", "active"])
+    hits = helpers.scan(
+        es,
+        index=alias,
+        _source=[
+            "id",
+            "name",
+            "address",
+            "services",
+            "location",
+            "active",
+            "deleted",
+            "updated_at",
+            "versions",
+        ],
+    )
     return {hit["_source"]["id"]: documents.merchant_fields(hit["_source"]) for hit in hits}
 
 
@@ -143,6 +161,7 @@ def reindex(
     alias = settings.alias(kind)
     report = LoadReport(kind=kind, alias=alias, source=str(path))
     started = time.monotonic()
+    replay_from = datetime.now(UTC) - timedelta(seconds=REPLAY_MARGIN_SECONDS)
     with aliases.reindex_lock(es, settings, alias, break_lock=break_lock):
         if kind == "products" and merchants is None:
             merchants = merchants_from_alias(es, settings)
@@ -202,6 +221,10 @@ def reindex(
                     report,
                 )
             aliases.mark_ready(es, report.index, kind)
+            # Live changes: from now on they are written to the new index too (its -next alias);
+            # those that arrived since the start are replayed from the changes log.
+            aliases.add_next_alias(es, alias, report.index)
+            report.replayed = applier.replay(es, settings, kind, report.index, since=replay_from)
             report.previous = aliases.swap_alias(es, alias, report.index)
             report.alias_moved = True
         except BaseException as e:
@@ -230,3 +253,28 @@ def _discard(es: Elasticsearch, report: LoadReport) -> None:
             f"{report.error} (could not delete the half-built index {report.index}; "
             "it is marked building in its _meta and can be deleted by hand)"
         )
+
+
+def rollback(es: Elasticsearch, settings: Settings, kind: str) -> tuple[str, str, int]:
+    """Point ``kind``'s alias back at the previous index, first replaying into it the changes logged
+    since the current index was built (so a rollback undoes a bad load, not the live changes since).
+
+    Returns (index left, index now live, changes replayed).
+    """
+    alias = settings.alias(kind)
+    current = aliases.indices_of(es, alias)
+    if len(current) != 1:
+        raise aliases.AliasError(
+            f"{alias!r} points at {current or 'nothing'}; rollback needs exactly one index"
+        )
+    older = [i for i in aliases.versioned_indices(es, alias) if i < current[0]]
+    if not older:
+        raise aliases.AliasError(
+            f"no index older than {current[0]} is kept for {alias!r}; nothing to roll back to"
+        )
+    built = datetime.strptime(current[0][len(alias) + 1 :][:15], "%Y%m%dt%H%M%S").replace(tzinfo=UTC)
+    since = built - timedelta(seconds=REPLAY_MARGIN_SECONDS)
+    aliases.add_next_alias(es, alias, older[-1])
+    replayed = applier.replay(es, settings, kind, older[-1], since=since)
+    aliases.swap_alias(es, alias, older[-1])
+    return current[0], older[-1], replayed

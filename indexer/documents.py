@@ -4,18 +4,30 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
 # Merchant fields copied onto each of its listings, so "in stock near me" is one query.
-MERCHANT_FIELDS_ON_PRODUCTS = ("id", "name", "city", "region", "services", "location", "active")
+MERCHANT_FIELDS_ON_PRODUCTS = ("id", "name", "city", "region", "services", "location", "active", "updated_at")
+SUGGEST_FIELDS = ("suggest", "suggest_near", "category_suggest")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def iso_utc(value: datetime | str) -> str:
     """ISO 8601 with a ``Z`` for UTC, as the data contract writes it."""
     return value if isinstance(value, str) else value.isoformat().replace("+00:00", "Z")
+
+
+def millis(value: datetime | str) -> int:
+    """An ``updated_at`` as epoch milliseconds: the version that orders changes to one record."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return int(value.timestamp() * 1000)
+
+
+def from_millis(value: int) -> str:
+    return iso_utc(datetime.fromtimestamp(value / 1000, UTC).isoformat(timespec="milliseconds"))
 
 
 @lru_cache(maxsize=65_536)  # product names and brands repeat across merchants' listings
@@ -49,7 +61,7 @@ def _suggestions(names: list[str | None], categories: list[str], weight: int) ->
 
 def merchant_document(record: dict[str, Any], indexed_at: str) -> dict[str, Any]:
     address = record["address"]
-    return {
+    document = {
         "id": record["id"],
         "name": record["name"],
         "description": record.get("description"),
@@ -62,27 +74,70 @@ def merchant_document(record: dict[str, Any], indexed_at: str) -> dict[str, Any]
         "active": record.get("active", True),
         "updated_at": iso_utc(record["updated_at"]),
         "indexed_at": indexed_at,
-        **_suggestions([record["name"]], record.get("categories", []), weight=2),
+        "deleted": False,
+        "versions": {"doc": millis(record["updated_at"]), "exists": millis(record["updated_at"])},
     }
+    return with_suggestions(document)
+
+
+def merchant_version(merchant_doc: dict[str, Any]) -> int:
+    """The version of a merchant as its listings see it: its newest upsert or delete."""
+    versions = merchant_doc.get("versions") or {}
+    return max(versions.get("doc", 0), versions.get("exists", 0)) or millis(merchant_doc["updated_at"])
 
 
 def merchant_fields(merchant_doc: dict[str, Any]) -> dict[str, Any]:
-    """The part of a merchant document that its listings carry (from a new or an indexed merchant)."""
-    address = merchant_doc.get("address", {})
+    """The part of a merchant document that its listings carry (from a new or an indexed merchant).
+
+    A deleted merchant's listings see it as inactive (hidden from search); ``updated_at`` is the
+    merchant's version, so a listing never takes an older merchant over a newer one.
+    """
+    address = merchant_doc.get("address") or {}
     return {
         "id": merchant_doc["id"],
-        "name": merchant_doc["name"],
+        "name": merchant_doc.get("name"),
         "city": address.get("city"),
         "region": address.get("region"),
         "services": merchant_doc.get("services", []),
-        "location": merchant_doc["location"],
-        "active": merchant_doc.get("active", True),
+        "location": merchant_doc.get("location"),
+        "active": merchant_doc.get("active", True) and not merchant_doc.get("deleted", False),
+        "updated_at": from_millis(merchant_version(merchant_doc)),
     }
+
+
+def visible(document: dict[str, Any]) -> bool:
+    """Whether shoppers may see a document: not a tombstone, and its merchant active."""
+    if document.get("deleted"):
+        return False
+    merchant = document.get("merchant", document)
+    return merchant.get("active", True) is not False
+
+
+def with_suggestions(document: dict[str, Any]) -> dict[str, Any]:
+    """Type-ahead inputs for a visible document; none for a tombstone or an inactive merchant's.
+
+    Completion suggesters ignore query filters, so what must not be suggested has no inputs.
+    """
+    for name in SUGGEST_FIELDS:
+        document.pop(name, None)
+    if not visible(document) or not document.get("name"):
+        return document
+    if "product_key" in document:
+        document.update(_suggestions([document["name"], document.get("brand")], document["categories"], 1))
+    else:
+        document.update(_suggestions([document["name"]], document.get("categories", []), weight=2))
+    return document
+
+
+# A listing's parts, each versioned by the ``updated_at`` of the change that last set it, so a stock
+# change and an upsert arriving in either order end in the same document. ``exists`` orders upserts
+# against deletes. The merchant's fields carry their own version (``merchant.updated_at``).
+PRODUCT_VERSIONS = ("doc", "quantity", "price", "exists")
 
 
 def product_document(record: dict[str, Any], merchant: dict[str, Any], indexed_at: str) -> dict[str, Any]:
     quantity = record["stock"]["quantity"]
-    return {
+    document = {
         "id": record["id"],
         "product_key": product_key(record),
         "name": record["name"],
@@ -98,5 +153,7 @@ def product_document(record: dict[str, Any], merchant: dict[str, Any], indexed_a
         "merchant": merchant,
         "updated_at": iso_utc(record["updated_at"]),
         "indexed_at": indexed_at,
-        **_suggestions([record["name"], record.get("brand")], record.get("categories", []), weight=1),
+        "deleted": False,
+        "versions": dict.fromkeys(PRODUCT_VERSIONS, millis(record["updated_at"])),
     }
+    return with_suggestions(document)

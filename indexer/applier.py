@@ -1,0 +1,431 @@
+"""Applying changes to the engine: coalesce, check ownership, log, merge, write with compare-and-set.
+
+One ``Applier.apply(batch)`` call:
+
+1. reads the current documents (one ``mget`` per kind) and, for the ingest endpoint, refuses the
+   changes a merchant does not own;
+2. writes the accepted changes to the changes log (``indexer.feed``) before touching any document;
+3. for each record, merges all of its changes in the batch into one new document (bursts for one
+   listing cost one write) and writes it with ``if_seq_no``/``if_primary_term`` (``create`` for a new
+   id): a concurrent writer makes the item fail with 409 and the record is read and merged again;
+4. carries merchants' new fields to their listings.
+
+Writes go to the live aliases and, while a full reindex is about to go live, also to the
+``<alias>-next`` alias of the index it built (see ``indexer.batch``).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import elasticsearch
+import orjson
+from elasticsearch import Elasticsearch, helpers
+
+from indexer import aliases, documents, feed, merge
+from indexer.bulk import RETRYABLE_STATUSES, _describe
+from indexer.changes import Change
+from panier_core.settings import Settings
+
+APPLIED, STALE, REJECTED, FORBIDDEN, NOT_FOUND = "applied", "stale", "rejected", "forbidden", "not_found"
+Doc = dict[str, Any]
+# (type, id) -> the document as the engine holds it (None: absent) with its seq_no and primary term
+Current = dict[str, tuple[Doc | None, int | None, int | None]]
+
+
+@dataclass(slots=True)
+class Outcome:
+    status: str
+    reason: str | None = None
+
+
+@dataclass
+class ApplyStats:
+    changes: int = 0
+    written: int = 0  # documents written (the coalescing gain is changes / written)
+    propagated: int = 0  # listings updated because their merchant changed
+    conflicts: int = 0  # compare-and-set retries
+    requests: int = 0
+
+    def add(self, other: ApplyStats) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class Targets:
+    """Where changes are written: the live alias first (its result is the outcome), then others."""
+
+    merchants: list[str] = field(default_factory=list)
+    products: list[str] = field(default_factory=list)
+    merchants_source: str | None = None  # where product upserts read their merchant's fields
+
+
+class EngineUnavailable(RuntimeError):
+    """The engine could not be reached or kept refusing; the batch may be partly applied (replay it)."""
+
+
+class Applier:
+    def __init__(
+        self,
+        es: Elasticsearch,
+        settings: Settings,
+        *,
+        source: str = "panier",
+        targets: Targets | None = None,
+        log: bool = True,
+        max_attempts: int = 6,
+    ):
+        self.es = es
+        self.settings = settings
+        self.source = source
+        self.fixed_targets = targets
+        self.log_changes = log
+        self.max_attempts = max_attempts
+        self.stats = ApplyStats()
+
+    # -- targets ---------------------------------------------------------------------------------
+
+    def targets(self) -> Targets:
+        if self.fixed_targets is not None:
+            return self.fixed_targets
+        out = Targets(merchants_source=self.settings.alias("merchants"))
+        for kind in ("merchants", "products"):
+            alias = self.settings.alias(kind)
+            names = [alias]
+            if self.es.indices.exists_alias(name=aliases.next_alias(alias)):
+                names.append(aliases.next_alias(alias))
+            setattr(out, kind, names)
+        return out
+
+    # -- the batch -------------------------------------------------------------------------------
+
+    def apply(self, changes: list[Change], owner: str | None = None) -> list[Outcome]:
+        """Apply ``changes`` (in arrival order); one outcome per change.
+
+        ``owner``: the merchant the changes come from (ingest endpoint); ``None`` for the admin's files.
+        """
+        try:
+            return self._apply(changes, owner)
+        except (elasticsearch.ConnectionError, elasticsearch.ConnectionTimeout) as e:
+            raise EngineUnavailable(f"the engine is unreachable ({e.message})") from e
+
+    def _apply(self, changes: list[Change], owner: str | None) -> list[Outcome]:
+        stats = ApplyStats(changes=len(changes))
+        outcomes: list[Outcome | None] = [None] * len(changes)
+        targets = self.targets()
+        live_m = targets.merchants[0] if targets.merchants else None
+        live_p = targets.products[0] if targets.products else None
+        by_kind: dict[str, list[int]] = {"merchant": [], "product": []}
+        for position, change in enumerate(changes):
+            by_kind[change.type].append(position)
+
+        merchants_now = self._read(live_m, {changes[i].id for i in by_kind["merchant"]}) if live_m else {}
+        products_now = self._read(live_p, {changes[i].id for i in by_kind["product"]}) if live_p else {}
+        if owner is not None:
+            self._check_owner(changes, owner, merchants_now, products_now, outcomes)
+        # Merchants a product upsert needs: from this batch, else from the merchants alias.
+        wanted = {
+            changes[i].record["merchant_id"]
+            for i in by_kind["product"]
+            if changes[i].op == "upsert" and outcomes[i] is None
+        }
+        batch_merchants = {changes[i].id for i in by_kind["merchant"] if outcomes[i] is None}
+        source = targets.merchants_source
+        known = self._read(source, wanted - batch_merchants) if source and wanted - batch_merchants else {}
+        for i in by_kind["product"]:
+            change = changes[i]
+            if outcomes[i] is None and change.op == "upsert":
+                mid = change.record["merchant_id"]
+                if mid not in batch_merchants and known.get(mid, (None,))[0] is None:
+                    outcomes[i] = Outcome(REJECTED, f"merchant_id {mid!r} is not an indexed merchant")
+
+        accepted = [c for c, o in zip(changes, outcomes, strict=True) if o is None]
+        if self.log_changes:
+            feed.log(self.es, self.settings, accepted, self.source)
+
+        merchant_groups = _group(changes, by_kind["merchant"], outcomes)
+        changed_merchants: dict[str, Doc] = {}
+        for n, index in enumerate(targets.merchants):
+            now = merchants_now if n == 0 else None
+            results = self._converge(index, merchant_groups, _merchant_merger(changes), now, stats)
+            for key, result in results.items():
+                if n == 0:
+                    _record(outcomes, merchant_groups[key], result)
+                if isinstance(result.doc, dict):
+                    changed_merchants[key] = result.doc
+
+        merchant_fields = {mid: documents.merchant_fields(doc) for mid, (doc, _, _) in known.items() if doc}
+        for i in by_kind["merchant"]:
+            mid = changes[i].id
+            doc = changed_merchants.get(mid) or merchants_now.get(mid, (None,))[0]
+            if doc is not None:
+                merchant_fields[mid] = documents.merchant_fields(doc)
+        for i in by_kind["product"]:
+            change = changes[i]
+            if (
+                outcomes[i] is None
+                and change.op == "upsert"
+                and change.record["merchant_id"] not in merchant_fields
+            ):
+                outcomes[i] = Outcome(
+                    REJECTED, f"merchant_id {change.record['merchant_id']!r} could not be indexed"
+                )
+        product_groups = _group(changes, by_kind["product"], outcomes)
+        for n, index in enumerate(targets.products):
+            now = products_now if n == 0 else None
+            merger = _product_merger(changes, merchant_fields, documents.iso_utc(datetime.now(UTC)))
+            results = self._converge(index, product_groups, merger, now, stats)
+            if n == 0:
+                for key, result in results.items():
+                    _record(outcomes, product_groups[key], result)
+            for merchant in changed_merchants.values():
+                stats.propagated += self.propagate(merchant, index, stats)
+        self.stats.add(stats)
+        return [o or Outcome(STALE) for o in outcomes]
+
+    def _check_owner(
+        self,
+        changes: list[Change],
+        owner: str,
+        merchants_now: Current,
+        products_now: Current,
+        outcomes: list[Outcome | None],
+    ) -> None:
+        for i, change in enumerate(changes):
+            if change.type == "merchant":
+                if change.id != owner:
+                    outcomes[i] = Outcome(FORBIDDEN, f"merchant {change.id!r} is not yours")
+                continue
+            doc = products_now.get(change.id, (None,))[0]
+            holder = ((doc or {}).get("merchant") or {}).get("id")
+            if holder is not None and holder != owner:
+                outcomes[i] = Outcome(FORBIDDEN, f"listing {change.id!r} belongs to another merchant")
+            elif change.op == "upsert" and change.record["merchant_id"] != owner:
+                outcomes[i] = Outcome(FORBIDDEN, "merchant_id must be your own merchant id")
+            elif holder is None and change.op != "upsert":
+                outcomes[i] = Outcome(NOT_FOUND, f"no listing {change.id!r}")
+
+    # -- engine I/O ------------------------------------------------------------------------------
+
+    def _read(self, index: str, ids: Iterable[str]) -> Current:
+        ids = sorted(set(ids))
+        if not ids:
+            return {}
+        response = self.es.mget(index=index, ids=ids)
+        out: Current = {}
+        for doc in response["docs"]:
+            if doc.get("found"):
+                out[doc["_id"]] = (doc["_source"], doc["_seq_no"], doc["_primary_term"])
+            elif "error" in doc:
+                raise RuntimeError(f"cannot read {doc['_id']} from {index}: {doc['error']}")
+            else:
+                out[doc["_id"]] = (None, None, None)
+        return out
+
+    def _converge(
+        self,
+        index: str,
+        groups: dict[str, list[int]],
+        merger: Callable[[Doc | None, str, list[int]], Merged],
+        current: Current | None,
+        stats: ApplyStats,
+    ) -> dict[str, Merged]:
+        """Merge and write each record of ``groups`` into ``index`` until no write conflicts."""
+        results: dict[str, Merged] = {}
+        pending = dict(groups)
+        attempt = 0
+        while pending:
+            attempt += 1
+            if current is None or attempt > 1:
+                current = {**(current or {}), **self._read(index, pending)}
+            lines: list[bytes] = []
+            order: list[str] = []
+            for key, positions in pending.items():
+                doc, seq_no, term = current[key]
+                merged = merger(doc, key, positions)
+                results[key] = merged
+                if merged.doc is None:
+                    continue
+                if seq_no is None:
+                    header = {"create": {"_index": index, "_id": key}}
+                else:
+                    header = {
+                        "index": {"_index": index, "_id": key, "if_seq_no": seq_no, "if_primary_term": term}
+                    }
+                lines += [orjson.dumps(header), orjson.dumps(merged.doc)]
+                order.append(key)
+            pending = {}
+            if not lines:
+                break
+            response = self.es.bulk(
+                operations=b"\n".join(lines) + b"\n", filter_path="errors,items.*.status,items.*.error"
+            )
+            stats.requests += 1
+            items = response.get("items", [])
+            retry: dict[str, list[int]] = {}
+            for key, item in zip(order, items, strict=True):
+                result = next(iter(item.values()))
+                status = result.get("status", 500)
+                if status < 300:
+                    stats.written += 1
+                elif status == 409 or status in RETRYABLE_STATUSES:
+                    stats.conflicts += status == 409
+                    retry[key] = groups[key]
+                else:
+                    results[key] = Merged(
+                        error=_describe(result.get("error") or {}), flags=results[key].flags
+                    )
+            if retry:
+                if attempt >= self.max_attempts:
+                    for key in retry:
+                        results[key] = Merged(error=f"gave up after {attempt} attempts (conflicts or 429s)")
+                    break
+                time.sleep(min(2.0, 0.02 * 2**attempt) * (0.5 + random.random() / 2))
+                pending = retry
+        return results
+
+    def propagate(self, merchant: Doc, index: str, stats: ApplyStats | None = None) -> int:
+        """Give every listing of ``merchant`` in ``index`` its current fields; returns listings updated."""
+        fields = documents.merchant_fields(merchant)
+        hits = helpers.scan(
+            self.es,
+            index=index,
+            query={"query": {"term": {"merchant.id": merchant["id"]}}},
+            _source=False,
+            size=1000,
+        )
+        ids = [hit["_id"] for hit in hits]
+        if not ids:
+            return 0
+        local = stats or ApplyStats()
+        groups = {listing_id: [] for listing_id in ids}
+
+        def merger(doc: Doc | None, key: str, positions: list[int]) -> Merged:
+            out = merge.merchant_on_listing(doc, fields) if doc else None
+            return Merged(out, [out is not None])
+
+        results = self._converge(index, groups, merger, None, local)
+        return sum(1 for r in results.values() if r.doc is not None and r.error is None)
+
+
+@dataclass(slots=True)
+class Merged:
+    doc: Doc | None = None
+    flags: list[bool] = field(default_factory=list)  # per change: did it change the document
+    error: str | None = None
+
+
+def _group(
+    changes: list[Change], positions: list[int], outcomes: list[Outcome | None]
+) -> dict[str, list[int]]:
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i in positions:
+        if outcomes[i] is None:
+            groups[changes[i].id].append(i)
+    return dict(groups)
+
+
+def _record(outcomes: list[Outcome | None], positions: list[int], result: Merged) -> None:
+    for n, i in enumerate(positions):
+        if result.error is not None:
+            outcomes[i] = Outcome(REJECTED, result.error)
+        elif n < len(result.flags) and result.flags[n]:
+            outcomes[i] = Outcome(APPLIED)
+        else:
+            outcomes[i] = Outcome(STALE, "older than what is indexed")
+
+
+def _merchant_merger(changes: list[Change]) -> Callable[[Doc | None, str, list[int]], Merged]:
+    indexed_at = documents.iso_utc(datetime.now(UTC))
+
+    def merger(doc: Doc | None, key: str, positions: list[int]) -> Merged:
+        flags = []
+        for i in positions:
+            change = changes[i]
+            if change.op == "upsert":
+                new = merge.upsert_merchant(doc, documents.merchant_document(change.record, indexed_at))
+            else:
+                new = merge.delete_merchant(doc, key, change.version)
+            flags.append(new is not None)
+            doc = new or doc
+        return Merged(doc if any(flags) else None, flags)
+
+    return merger
+
+
+def _product_merger(
+    changes: list[Change], merchant_fields: dict[str, Doc], indexed_at: str
+) -> Callable[[Doc | None, str, list[int]], Merged]:
+    def merger(doc: Doc | None, key: str, positions: list[int]) -> Merged:
+        flags = []
+        for i in positions:
+            change = changes[i]
+            if change.op == "upsert":
+                merchant = merchant_fields[change.record["merchant_id"]]
+                new = merge.upsert_product(
+                    doc, documents.product_document(change.record, merchant, indexed_at)
+                )
+            elif change.op == "delete":
+                new = merge.delete_product(doc, key, change.version)
+            else:
+                new = merge.stock(doc, key, change.stock)
+            flags.append(new is not None)
+            doc = new or doc
+        if any(flags) and doc is not None:
+            doc["indexed_at"] = indexed_at
+        return Merged(doc if any(flags) else None, flags)
+
+    return merger
+
+
+def replay(
+    es: Elasticsearch, settings: Settings, kind: str, index: str, since: datetime, chunk: int = 500
+) -> int:
+    """Apply every change logged since ``since`` to ``index`` (a new ``kind`` index); returns how many.
+
+    Replays are idempotent: a change the index already reflects is stale and changes nothing. For a
+    products index, merchants changed in that time give their listings their current fields.
+    """
+    from marshmallow import ValidationError
+
+    from indexer import changes as changes_module
+
+    if kind == "merchants":
+        targets = Targets(merchants=[index], products=[])
+    else:
+        targets = Targets(products=[index], merchants_source=settings.alias("merchants"))
+    applier = Applier(es, settings, targets=targets, log=False)
+    wanted = kind[:-1]
+    batch: list[Change] = []
+    merchants_changed: set[str] = set()
+    count = 0
+    for raw in feed.logged_since(es, settings, since):
+        try:
+            change = changes_module.parse(raw)
+        except ValidationError:
+            continue  # only valid changes are logged; a schema that became stricter skips old ones
+        if change.type != wanted:
+            if change.type == "merchant":
+                merchants_changed.add(change.id)
+            continue
+        batch.append(change)
+        if len(batch) >= chunk:
+            applier.apply(batch)
+            count += len(batch)
+            batch = []
+    if batch:
+        applier.apply(batch)
+        count += len(batch)
+    if kind == "products" and merchants_changed:
+        current = applier._read(settings.alias("merchants"), merchants_changed)
+        for doc, _, _ in current.values():
+            if doc is not None:
+                applier.propagate(doc, index)
+    return count

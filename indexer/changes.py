@@ -1,0 +1,119 @@
+"""Change lines (``changes.jsonl``) -> validated changes, with the same schemas as the batch loader.
+
+::
+
+    {"op": "upsert", "type": "merchant", "doc": {<a merchants.jsonl record>}}
+    {"op": "upsert", "type": "product",  "doc": {<a products.jsonl record>}}
+    {"op": "delete", "type": "product",  "id": "p-000123-0042", "updated_at": "2026-11-21T09:00:00Z"}
+    {"op": "stock",  "id": "p-000123-0042", "quantity": 0, "price": 11.49, "updated_at": "…"}
+
+``updated_at`` orders the changes to one record (see ``indexer.merge``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from indexer import documents, schemas
+from indexer.merge import StockChange
+
+OPS = ("upsert", "delete", "stock")
+TYPES = ("merchant", "product")
+
+
+@dataclass(slots=True)
+class Change:
+    op: str
+    type: str
+    id: str
+    version: int  # updated_at in epoch milliseconds
+    record: dict[str, Any] | None = None  # upsert: the validated record
+    stock: StockChange | None = None  # stock: the new quantity (and price)
+    raw: dict[str, Any] | None = None  # the change as received, for the changes log
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.type, self.id
+
+
+class _Envelope(Schema):
+    class Meta:
+        unknown = RAISE
+
+    op = fields.String(required=True, validate=validate.OneOf(OPS, error="must be one of {choices}"))
+    type = fields.String(validate=validate.OneOf(TYPES, error="must be one of {choices}"))
+    doc = fields.Dict()
+    id = fields.Raw()
+    updated_at = fields.Raw()
+    quantity = fields.Raw()
+    price = fields.Raw()
+
+    @validates_schema
+    def shape(self, data: dict[str, Any], **_: Any) -> None:
+        op = data["op"]
+        if op == "upsert" and ("type" not in data or "doc" not in data):
+            raise ValidationError("an upsert needs type and doc")
+        if op == "delete" and not {"type", "id", "updated_at"} <= data.keys():
+            raise ValidationError("a delete needs type, id and updated_at")
+        if op == "stock" and data.get("type", "product") != "product":
+            raise ValidationError("stock changes are for products")
+
+
+class DeleteSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    id = schemas._id_field(required=True)
+    updated_at = schemas._updated_at
+
+
+class StockSchema(Schema):
+    """One stock change; also the items of ``POST /v1/ingest/stock``."""
+
+    class Meta:
+        unknown = RAISE
+
+    id = schemas._id_field(required=True)
+    quantity = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=10_000_000))
+    price = fields.Float(load_default=None, allow_nan=False, validate=validate.Range(min=0, max=1_000_000))
+    updated_at = schemas._updated_at
+
+
+ENVELOPE = _Envelope()
+DELETE = DeleteSchema()
+STOCK = StockSchema(unknown=EXCLUDE)
+STOCK_ITEM = StockSchema()
+
+
+def parse(data: Any) -> Change:
+    """One change line (already JSON-decoded) -> a ``Change``; raises ``ValidationError`` with reasons."""
+    if not isinstance(data, dict):
+        raise ValidationError("a change must be a JSON object")
+    envelope = ENVELOPE.load(data)
+    op = envelope["op"]
+    if op == "upsert":
+        kind = envelope["type"]
+        schema = schemas.MERCHANT if kind == "merchant" else schemas.PRODUCT
+        try:
+            record = schema.load(envelope["doc"])
+        except ValidationError as e:
+            raise ValidationError({"doc": e.messages}) from None
+        return Change(
+            "upsert", kind, record["id"], documents.millis(record["updated_at"]), record=record, raw=data
+        )
+    if op == "delete":
+        loaded = DELETE.load({"id": data.get("id"), "updated_at": data.get("updated_at")})
+        version = documents.millis(loaded["updated_at"])
+        return Change("delete", envelope["type"], loaded["id"], version, raw=data)
+    loaded = STOCK.load({k: v for k, v in data.items() if k not in ("op", "type")})
+    return stock_change(loaded, raw=data)
+
+
+def stock_change(loaded: dict[str, Any], raw: dict[str, Any] | None = None) -> Change:
+    version = documents.millis(loaded["updated_at"])
+    stock = StockChange(loaded["quantity"], loaded.get("price"), version)
+    raw = raw or {"op": "stock", **loaded, "updated_at": documents.iso_utc(loaded["updated_at"])}
+    return Change("stock", "product", loaded["id"], version, stock=stock, raw=raw)

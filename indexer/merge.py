@@ -1,0 +1,183 @@
+"""Changes -> the next version of a document. Pure functions: no engine, no I/O.
+
+Every part of a document carries the version (``updated_at`` in epoch milliseconds) of the change
+that last set it, and a change only replaces the parts it is newer than. So replays, duplicates and
+out-of-order arrivals end in the same document as in-order delivery:
+
+- listing parts: ``doc`` (name, brand, categories, … and which merchant), ``quantity``, ``price``,
+  ``exists`` (upsert vs delete); the merchant's fields carry the merchant's version;
+- merchant parts: ``doc`` and ``exists``.
+
+A delete keeps the document as a tombstone (``deleted: true``, hidden from search by the alias
+filter, no type-ahead inputs) so that its version outlives the engine's ``index.gc_deletes``: a late
+upsert older than the delete finds the tombstone and loses. A delete wins a tie with an upsert of the
+same instant; otherwise a change must be strictly newer to replace a part.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from indexer import documents
+
+Doc = dict[str, Any]
+
+PRODUCT_DOC_FIELDS = (
+    "product_key",
+    "name",
+    "description",
+    "brand",
+    "gtin",
+    "categories",
+    "quebec_product",
+    "certifications",
+    "updated_at",
+)
+MERCHANT_DOC_FIELDS = (
+    "name",
+    "description",
+    "categories",
+    "address",
+    "location",
+    "services",
+    "phone",
+    "website",
+    "active",
+    "updated_at",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StockChange:
+    quantity: int
+    price: float | None
+    version: int
+
+
+def versions(doc: Doc | None, parts: tuple[str, ...]) -> dict[str, int]:
+    """A document's part versions; documents indexed before versions existed use ``updated_at``."""
+    if doc is None:
+        return dict.fromkeys(parts, 0)
+    stored = doc.get("versions") or {}
+    fallback = documents.millis(doc["updated_at"]) if doc.get("updated_at") and not stored else 0
+    return {part: stored.get(part, fallback) for part in parts}
+
+
+def _finish(doc: Doc, found: dict[str, int]) -> Doc:
+    doc["versions"] = found
+    return documents.with_suggestions(doc)
+
+
+def upsert_product(current: Doc | None, new: Doc) -> Doc | None:
+    """``new`` (a whole listing document, all parts at one version) over ``current``; None if stale."""
+    version = new["versions"]["doc"]
+    if current is None:
+        return copy.deepcopy(new)
+    found = versions(current, documents.PRODUCT_VERSIONS)
+    out = copy.deepcopy(current)
+    changed = False
+    if version > found["doc"]:
+        for name in PRODUCT_DOC_FIELDS:
+            if name in new:
+                out[name] = new[name]
+        out["merchant"] = _newer_merchant(current.get("merchant"), new["merchant"])
+        found["doc"] = version
+        changed = True
+    if version > found["quantity"]:
+        out["stock"], out["in_stock"] = dict(new["stock"]), new["in_stock"]
+        found["quantity"] = version
+        changed = True
+    if version > found["price"]:
+        out["price"] = new["price"]
+        found["price"] = version
+        changed = True
+    if version > found["exists"]:
+        out["deleted"] = False
+        found["exists"] = version
+        changed = True
+    return _finish(out, found) if changed else None
+
+
+def _newer_merchant(current: Doc | None, new: Doc) -> Doc:
+    """The listing's merchant fields: the new merchant's, unless it is the same merchant seen newer."""
+    if current and current.get("id") == new["id"] and _merchant_version(current) > _merchant_version(new):
+        return current
+    return new
+
+
+def _merchant_version(fields: Doc) -> int:
+    return documents.millis(fields["updated_at"]) if fields.get("updated_at") else 0
+
+
+def delete(current: Doc | None, record_id: str, version: int, parts: tuple[str, ...]) -> Doc | None:
+    """A tombstone at ``version`` (the document's content is kept); None if a newer upsert exists."""
+    found = versions(current, parts)
+    if current is not None and current.get("deleted") and version <= found["exists"]:
+        return None
+    if version < found["exists"]:
+        return None
+    out = copy.deepcopy(current) if current is not None else {"id": record_id}
+    out["deleted"] = True
+    found["exists"] = version
+    return _finish(out, found)
+
+
+def delete_product(current: Doc | None, record_id: str, version: int) -> Doc | None:
+    return delete(current, record_id, version, documents.PRODUCT_VERSIONS)
+
+
+def stock(current: Doc | None, record_id: str, change: StockChange) -> Doc | None:
+    """Quantity (and price, when given) at the change's version; None if nothing in it is newer.
+
+    A stock change for a listing not seen yet leaves a hidden stub holding it, so that the listing's
+    upsert, arriving later with an older version, does not take its quantity back.
+    """
+    found = versions(current, documents.PRODUCT_VERSIONS)
+    out = copy.deepcopy(current) if current is not None else {"id": record_id, "deleted": True}
+    changed = False
+    if change.version > found["quantity"]:
+        out["stock"] = {"quantity": change.quantity}
+        out["in_stock"] = change.quantity > 0
+        found["quantity"] = change.version
+        changed = True
+    if change.price is not None and change.version > found["price"]:
+        out["price"] = change.price
+        found["price"] = change.version
+        changed = True
+    return _finish(out, found) if changed else None
+
+
+def upsert_merchant(current: Doc | None, new: Doc) -> Doc | None:
+    version = new["versions"]["doc"]
+    if current is None:
+        return copy.deepcopy(new)
+    found = versions(current, ("doc", "exists"))
+    out = copy.deepcopy(current)
+    changed = False
+    if version > found["doc"]:
+        for name in MERCHANT_DOC_FIELDS:
+            out[name] = new.get(name)
+        out.update({k: v for k, v in new.items() if k not in out})
+        found["doc"] = version
+        changed = True
+    if version > found["exists"]:
+        out["deleted"] = False
+        found["exists"] = version
+        changed = True
+    return _finish(out, found) if changed else None
+
+
+def delete_merchant(current: Doc | None, record_id: str, version: int) -> Doc | None:
+    return delete(current, record_id, version, ("doc", "exists"))
+
+
+def merchant_on_listing(listing: Doc, merchant: Doc) -> Doc | None:
+    """A listing with its merchant's new fields (``merchant_fields``); None if it already has newer."""
+    current = listing.get("merchant") or {}
+    if current.get("id") != merchant["id"] or _merchant_version(current) >= _merchant_version(merchant):
+        return None
+    out = copy.deepcopy(listing)
+    out["merchant"] = merchant
+    return documents.with_suggestions(out)

@@ -1,0 +1,117 @@
+"""Merchants' systems push stock and changes: ``POST /v1/ingest/stock`` and ``POST /v1/ingest/changes``.
+
+Each request authenticates with the merchant's own key (``Authorization: ApiKey pk_…``, or
+``X-Api-Key``) and may only touch that merchant's listings. Every item gets its own result::
+
+    {"counts": {"applied": 2, "stale": 0, "invalid": 1, "forbidden": 1, "not_found": 0, "rejected": 0},
+     "results": [{"index": 0, "id": "p-1", "status": "applied", "code": 200}, …]}
+
+``stale`` means the engine already holds something newer for that listing (nothing to do).
+Applied changes are searchable after the next refresh (1 s).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from flask import Blueprint, request
+from marshmallow import ValidationError
+
+from indexer import changes, keys, schemas
+from indexer.applier import APPLIED, FORBIDDEN, NOT_FOUND, STALE, Applier, EngineUnavailable
+from query_api.engine import get_engine, get_settings
+from query_api.errors import ApiError
+
+bp = Blueprint("ingest", __name__, url_prefix="/v1/ingest")
+MAX_ITEMS = 1_000
+MAX_BODY_BYTES = 1024 * 1024
+CODES = {APPLIED: 200, STALE: 200, "invalid": 400, FORBIDDEN: 403, NOT_FOUND: 404, "rejected": 422}
+
+
+def _merchant() -> str:
+    header = request.headers.get("Authorization", "")
+    key = (
+        header[len("ApiKey ") :].strip() if header.startswith("ApiKey ") else request.headers.get("X-Api-Key")
+    )
+    if not key:
+        raise ApiError(401, "an API key is required (Authorization: ApiKey <key>)")
+    merchant = keys.verify(get_engine(), get_settings(), key.strip())
+    if merchant is None:
+        raise ApiError(401, "unknown or revoked API key")
+    return merchant
+
+
+def _items() -> list[Any]:
+    body = request.get_data(cache=False)
+    if not body.strip():
+        raise ApiError(400, "the body is empty; send a JSON array of items")
+    if request.mimetype == "application/x-ndjson":
+        try:
+            items = [orjson.loads(line) for line in body.splitlines() if line.strip()]
+        except orjson.JSONDecodeError as e:
+            raise ApiError(400, f"a line is not JSON: {e}") from None
+    else:
+        try:
+            items = orjson.loads(body)
+        except orjson.JSONDecodeError as e:
+            raise ApiError(400, f"the body is not JSON: {e}") from None
+        if isinstance(items, dict) and isinstance(items.get("items"), list):
+            items = items["items"]
+    if not isinstance(items, list):
+        raise ApiError(400, 'send a JSON array of items (or {"items": [...]})')
+    if len(items) > MAX_ITEMS:
+        raise ApiError(413, f"at most {MAX_ITEMS} items per request; got {len(items)}")
+    return items
+
+
+def _ingest(parse) -> tuple[dict[str, Any], int]:
+    owner = _merchant()
+    items = _items()
+    results: list[dict[str, Any] | None] = [None] * len(items)
+    valid: list[tuple[int, changes.Change]] = []
+    for i, item in enumerate(items):
+        try:
+            valid.append((i, parse(item)))
+        except ValidationError as e:
+            item_id = item.get("id") if isinstance(item, dict) else None
+            results[i] = {
+                "index": i,
+                "id": item_id,
+                "status": "invalid",
+                "code": 400,
+                "reasons": schemas.flatten_errors(e.messages),
+            }
+    if valid:
+        applier = Applier(get_engine(), get_settings(), source=f"ingest:{owner}")
+        try:
+            outcomes = applier.apply([c for _, c in valid], owner=owner)
+        except EngineUnavailable as e:
+            raise ApiError(503, f"{e}; nothing in this request is lost if you send it again") from None
+        for (i, change), outcome in zip(valid, outcomes, strict=True):
+            result = {"index": i, "id": change.id, "status": outcome.status, "code": CODES[outcome.status]}
+            if outcome.reason:
+                result["reasons"] = [outcome.reason]
+            results[i] = result
+    counts = dict.fromkeys(CODES, 0)
+    for result in results:
+        counts[result["status"]] += 1
+    return {"counts": counts, "results": results}, 200
+
+
+@bp.post("/stock")
+def stock():
+    """A batch of ``{id, quantity, price?, updated_at}`` for the caller's own listings."""
+
+    def parse(item: Any) -> changes.Change:
+        if not isinstance(item, dict):
+            raise ValidationError("an item must be a JSON object")
+        return changes.stock_change(changes.STOCK_ITEM.load(item))
+
+    return _ingest(parse)
+
+
+@bp.post("/changes")
+def change_lines():
+    """Change lines (upsert, delete, stock) as in ``changes.jsonl``, for the caller's own records."""
+    return _ingest(changes.parse)
