@@ -90,16 +90,18 @@ def indices_of(es: Elasticsearch, alias: str) -> list[str]:
 class InitReport:
     created: dict[str, str] = field(default_factory=dict)  # alias -> new index
     existing: dict[str, str] = field(default_factory=dict)  # alias -> index it already points at
+    upgraded: dict[str, str] = field(default_factory=dict)  # alias -> what was brought up to date
 
     @property
     def changed(self) -> bool:
-        return bool(self.created)
+        return bool(self.created or self.upgraded)
 
 
 def ensure_aliases(es: Elasticsearch, settings: Settings) -> InitReport:
     """Create a versioned index and its alias for each of merchants and products, unless present.
 
-    Idempotent: an alias that already exists is left exactly as it is.
+    Idempotent. An alias that already exists keeps its index; an index made by an older Panier gets
+    the fields added since (mappings only grow) and its alias the filter that hides tombstones.
     """
     report = InitReport()
     for name in mappings.INDEX_NAMES:
@@ -107,6 +109,9 @@ def ensure_aliases(es: Elasticsearch, settings: Settings) -> InitReport:
         current = indices_of(es, alias)
         if current:
             report.existing[alias] = ", ".join(current)
+            upgraded = _upgrade(es, alias, name, current)
+            if upgraded:
+                report.upgraded[alias] = upgraded
             continue
         if es.indices.exists(index=alias):
             raise AliasError(
@@ -117,6 +122,29 @@ def ensure_aliases(es: Elasticsearch, settings: Settings) -> InitReport:
         es.indices.update_aliases(actions=[{"add": {"index": index, "alias": alias, "filter": ALIAS_FILTER}}])
         report.created[alias] = index
     return report
+
+
+def _upgrade(es: Elasticsearch, alias: str, mapping: str, indices: list[str]) -> str:
+    done = []
+    wanted = mappings.load(mapping)["mappings"]["properties"]
+    for index in indices:
+        have = es.indices.get_mapping(index=index)[index]["mappings"].get("properties", {})
+        missing = {k: v for k, v in wanted.items() if k not in have}
+        nested_missing = {
+            k: v
+            for k, v in wanted.items()
+            if k in have and "properties" in v and set(v["properties"]) - set(have[k].get("properties", {}))
+        }
+        if missing or nested_missing:
+            es.indices.put_mapping(index=index, properties={**missing, **nested_missing})
+            done.append(f"fields {', '.join(sorted({*missing, *nested_missing}))} added to {index}")
+        aliases = es.indices.get_alias(index=index, name=alias)[index]["aliases"]
+        if aliases.get(alias, {}).get("filter") != ALIAS_FILTER:
+            es.indices.update_aliases(
+                actions=[{"add": {"index": index, "alias": alias, "filter": ALIAS_FILTER}}]
+            )
+            done.append("filter hiding deleted records added to the alias")
+    return "; ".join(done)
 
 
 @dataclass

@@ -67,6 +67,11 @@ class Targets:
     merchants_source: str | None = None  # where product upserts read their merchant's fields
 
 
+class TargetGone(aliases.AliasError):
+    """An alias the batch was writing to no longer exists (a reindex just went live and removed
+    its ``-next`` alias): writes through the live alias reach that index now."""
+
+
 class EngineUnavailable(RuntimeError):
     """The engine could not be reached or kept refusing; the batch may be partly applied (replay it)."""
 
@@ -119,9 +124,13 @@ class Applier:
     def _apply(self, changes: list[Change], owner: str | None) -> list[Outcome]:
         stats = ApplyStats(changes=len(changes))
         outcomes: list[Outcome | None] = [None] * len(changes)
-        targets = self.targets()
-        live_m = targets.merchants[0] if targets.merchants else None
-        live_p = targets.products[0] if targets.products else None
+        live = self.fixed_targets or Targets(
+            [self.settings.alias("merchants")],
+            [self.settings.alias("products")],
+            self.settings.alias("merchants"),
+        )
+        live_m = live.merchants[0] if live.merchants else None
+        live_p = live.products[0] if live.products else None
         by_kind: dict[str, list[int]] = {"merchant": [], "product": []}
         for position, change in enumerate(changes):
             by_kind[change.type].append(position)
@@ -137,7 +146,7 @@ class Applier:
             if changes[i].op == "upsert" and outcomes[i] is None
         }
         batch_merchants = {changes[i].id for i in by_kind["merchant"] if outcomes[i] is None}
-        source = targets.merchants_source
+        source = live.merchants_source
         known = self._read(source, wanted - batch_merchants) if source and wanted - batch_merchants else {}
         for i in by_kind["product"]:
             change = changes[i]
@@ -149,12 +158,22 @@ class Applier:
         accepted = [c for c, o in zip(changes, outcomes, strict=True) if o is None]
         if self.log_changes:
             feed.log(self.es, self.settings, accepted, self.source)
+        # Only now look for a reindex's -next alias: a change logged before it appeared is replayed
+        # by that reindex; one logged after sees it here (see indexer.batch).
+        targets = self.targets()
 
         merchant_groups = _group(changes, by_kind["merchant"], outcomes)
         changed_merchants: dict[str, Doc] = {}
-        for n, index in enumerate(targets.merchants):
+        # The live alias last: a reindex may go live in between, and then a change must already be
+        # in the new index (written through -next) or reach it through the live alias.
+        for n, index in reversed(list(enumerate(targets.merchants))):
             now = merchants_now if n == 0 else None
-            results = self._converge(index, merchant_groups, _merchant_merger(changes), now, stats)
+            try:
+                results = self._converge(index, merchant_groups, _merchant_merger(changes), now, stats)
+            except TargetGone:
+                if n == 0:
+                    raise
+                continue
             for key, result in results.items():
                 if n == 0:
                     _record(outcomes, merchant_groups[key], result)
@@ -178,15 +197,20 @@ class Applier:
                     REJECTED, f"merchant_id {change.record['merchant_id']!r} could not be indexed"
                 )
         product_groups = _group(changes, by_kind["product"], outcomes)
-        for n, index in enumerate(targets.products):
+        for n, index in reversed(list(enumerate(targets.products))):
             now = products_now if n == 0 else None
             merger = _product_merger(changes, merchant_fields, documents.iso_utc(datetime.now(UTC)))
-            results = self._converge(index, product_groups, merger, now, stats)
+            try:
+                results = self._converge(index, product_groups, merger, now, stats)
+                for merchant in changed_merchants.values():
+                    stats.propagated += self.propagate(merchant, index, stats)
+            except TargetGone:
+                if n == 0:
+                    raise
+                continue
             if n == 0:
                 for key, result in results.items():
                     _record(outcomes, product_groups[key], result)
-            for merchant in changed_merchants.values():
-                stats.propagated += self.propagate(merchant, index, stats)
         self.stats.add(stats)
         return [o or Outcome(STALE) for o in outcomes]
 
@@ -224,6 +248,8 @@ class Applier:
             if doc.get("found"):
                 out[doc["_id"]] = (doc["_source"], doc["_seq_no"], doc["_primary_term"])
             elif "error" in doc:
+                if doc["error"].get("type") == "index_not_found_exception":
+                    raise TargetGone(f"{index} does not exist (run `panier init`?)")
                 raise RuntimeError(f"cannot read {doc['_id']} from {index}: {doc['error']}")
             else:
                 out[doc["_id"]] = (None, None, None)
@@ -265,7 +291,10 @@ class Applier:
             if not lines:
                 break
             response = self.es.bulk(
-                operations=b"\n".join(lines) + b"\n", filter_path="errors,items.*.status,items.*.error"
+                operations=b"\n".join(lines) + b"\n",
+                filter_path="errors,items.*.status,items.*.error",
+                # Through an alias that has just been removed, a write must fail, not create an index.
+                require_alias=self.fixed_targets is None,
             )
             stats.requests += 1
             items = response.get("items", [])
@@ -275,6 +304,8 @@ class Applier:
                 status = result.get("status", 500)
                 if status < 300:
                     stats.written += 1
+                elif status == 404 and (result.get("error") or {}).get("type") == "index_not_found_exception":
+                    raise TargetGone(f"{index} does not exist (run `panier init`?)")
                 elif status == 409 or status in RETRYABLE_STATUSES:
                     stats.conflicts += status == 409
                     retry[key] = groups[key]
@@ -294,14 +325,17 @@ class Applier:
     def propagate(self, merchant: Doc, index: str, stats: ApplyStats | None = None) -> int:
         """Give every listing of ``merchant`` in ``index`` its current fields; returns listings updated."""
         fields = documents.merchant_fields(merchant)
-        hits = helpers.scan(
-            self.es,
-            index=index,
-            query={"query": {"term": {"merchant.id": merchant["id"]}}},
-            _source=False,
-            size=1000,
-        )
-        ids = [hit["_id"] for hit in hits]
+        try:
+            hits = helpers.scan(
+                self.es,
+                index=index,
+                query={"query": {"term": {"merchant.id": merchant["id"]}}},
+                _source=False,
+                size=1000,
+            )
+            ids = [hit["_id"] for hit in hits]
+        except elasticsearch.NotFoundError as e:
+            raise TargetGone(f"{index} does not exist") from e
         if not ids:
             return 0
         local = stats or ApplyStats()

@@ -25,8 +25,8 @@ from panier_core.settings import Settings
 
 Progress = Callable[[int], None]
 KINDS = ("merchants", "products")
-# Changes logged this long before a reindex started are replayed too (clock differences between
-# the machines that write the log; replaying a change the index already has changes nothing).
+# Changes logged this long before the export was written are replayed too (clock differences
+# between machines; replaying a change the index already has changes nothing).
 REPLAY_MARGIN_SECONDS = 60
 
 
@@ -147,8 +147,12 @@ def reindex(
     max_rejected: float = 0.2,
     break_lock: bool = False,
     on_progress: Progress | None = None,
+    changes_since: datetime | None = None,
 ) -> LoadReport:
     """Load ``path`` into a new index for ``kind`` and move the alias to it once verified.
+
+    Live changes logged since ``changes_since`` (default: when ``path`` was written) are replayed
+    into the new index before the swap, and changes arriving meanwhile are written to it too.
 
     For products, ``merchants`` maps merchant ids to the fields a listing carries (default: read
     from the merchants alias). For merchants, ``collect_merchants`` receives those fields for each
@@ -161,7 +165,7 @@ def reindex(
     alias = settings.alias(kind)
     report = LoadReport(kind=kind, alias=alias, source=str(path))
     started = time.monotonic()
-    replay_from = datetime.now(UTC) - timedelta(seconds=REPLAY_MARGIN_SECONDS)
+    replay_from = _replay_from(Path(path), changes_since)
     with aliases.reindex_lock(es, settings, alias, break_lock=break_lock):
         if kind == "products" and merchants is None:
             merchants = merchants_from_alias(es, settings)
@@ -239,6 +243,17 @@ def reindex(
         report.pruned = aliases.prune_old_indices(es, alias, keep)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _replay_from(path: Path, since: datetime | None) -> datetime:
+    """Changes logged from this moment on are replayed into the new index: by default from when the
+    export file was written (its modification time, or now if later), less a margin for clocks."""
+    if since is None:
+        try:
+            since = min(datetime.fromtimestamp(path.stat().st_mtime, UTC), datetime.now(UTC))
+        except OSError:
+            since = datetime.now(UTC)
+    return since - timedelta(seconds=REPLAY_MARGIN_SECONDS)
 
 
 def _discard(es: Elasticsearch, report: LoadReport) -> None:

@@ -27,7 +27,7 @@ def millis(value: datetime | str) -> int:
 
 
 def from_millis(value: int) -> str:
-    return iso_utc(datetime.fromtimestamp(value / 1000, UTC).isoformat(timespec="milliseconds"))
+    return datetime.fromtimestamp(value / 1000, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 @lru_cache(maxsize=65_536)  # product names and brands repeat across merchants' listings

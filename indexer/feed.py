@@ -154,6 +154,13 @@ def checkpoints(es: Elasticsearch, settings: Settings) -> list[Checkpoint]:
     return [Checkpoint(**h["_source"]) for h in hits if h["_id"].startswith("follow-")]
 
 
+def silent_for(checkpoint: Checkpoint, now: datetime | None = None) -> float:
+    """Seconds since the follower was last heard from (0 when it never ran)."""
+    if not checkpoint.heartbeat:
+        return 0.0
+    return ((now or datetime.now(UTC)) - datetime.fromisoformat(checkpoint.heartbeat)).total_seconds()
+
+
 def describe_followers(found: list[Checkpoint], now: datetime | None = None) -> list[str]:
     """One line per follower: where it is, its lag (oldest unapplied change) and when it was last heard."""
     now = now or datetime.now(UTC)

@@ -108,6 +108,12 @@ class FollowOptions:
     interval: float = 0.5
     chunk: int = 500
     once: bool = False  # apply what is there, then return
+    break_lock: bool = False  # take over from a follower that died without releasing its lock
+
+
+# A follower records a heartbeat at least every 5 s; one silent for longer than this is dead, and a new
+# follower takes its lock over without being told to.
+STALE_AFTER_SECONDS = 30.0
 
 
 def inbox_files(inbox: Path) -> list[Path]:
@@ -138,7 +144,13 @@ def follow(
     applier = applier or Applier(es, settings, source=f"follow:{inbox.name}")
     stop = stop or threading.Event()
     total = 0
-    with aliases.reindex_lock(es, settings, feed.follower_id(inbox)):
+    lock = feed.follower_id(inbox)
+    if (
+        not options.break_lock
+        and feed.silent_for(feed.load_checkpoint(es, settings, inbox)) > STALE_AFTER_SECONDS
+    ):
+        options.break_lock = True  # its follower died without releasing the lock (crash, engine lost)
+    with aliases.reindex_lock(es, settings, lock, break_lock=options.break_lock):
         checkpoint = feed.load_checkpoint(es, settings, inbox)
         if checkpoint.file:
             echo(f"resuming {checkpoint.file} after line {checkpoint.line}")

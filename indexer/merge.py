@@ -16,7 +16,6 @@ same instant; otherwise a change must be strictly newer to replace a part.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,9 +73,9 @@ def upsert_product(current: Doc | None, new: Doc) -> Doc | None:
     """``new`` (a whole listing document, all parts at one version) over ``current``; None if stale."""
     version = new["versions"]["doc"]
     if current is None:
-        return copy.deepcopy(new)
+        return dict(new)
     found = versions(current, documents.PRODUCT_VERSIONS)
-    out = copy.deepcopy(current)
+    out = dict(current)
     changed = False
     if version > found["doc"]:
         for name in PRODUCT_DOC_FIELDS:
@@ -118,7 +117,7 @@ def delete(current: Doc | None, record_id: str, version: int, parts: tuple[str, 
         return None
     if version < found["exists"]:
         return None
-    out = copy.deepcopy(current) if current is not None else {"id": record_id}
+    out = dict(current) if current is not None else {"id": record_id}
     out["deleted"] = True
     found["exists"] = version
     return _finish(out, found)
@@ -135,7 +134,7 @@ def stock(current: Doc | None, record_id: str, change: StockChange) -> Doc | Non
     upsert, arriving later with an older version, does not take its quantity back.
     """
     found = versions(current, documents.PRODUCT_VERSIONS)
-    out = copy.deepcopy(current) if current is not None else {"id": record_id, "deleted": True}
+    out = dict(current) if current is not None else {"id": record_id, "deleted": True}
     changed = False
     if change.version > found["quantity"]:
         out["stock"] = {"quantity": change.quantity}
@@ -152,9 +151,9 @@ def stock(current: Doc | None, record_id: str, change: StockChange) -> Doc | Non
 def upsert_merchant(current: Doc | None, new: Doc) -> Doc | None:
     version = new["versions"]["doc"]
     if current is None:
-        return copy.deepcopy(new)
+        return dict(new)
     found = versions(current, ("doc", "exists"))
-    out = copy.deepcopy(current)
+    out = dict(current)
     changed = False
     if version > found["doc"]:
         for name in MERCHANT_DOC_FIELDS:
@@ -178,6 +177,6 @@ def merchant_on_listing(listing: Doc, merchant: Doc) -> Doc | None:
     current = listing.get("merchant") or {}
     if current.get("id") != merchant["id"] or _merchant_version(current) >= _merchant_version(merchant):
         return None
-    out = copy.deepcopy(listing)
+    out = dict(listing)
     out["merchant"] = merchant
     return documents.with_suggestions(out)

@@ -19,6 +19,7 @@ from flask import Blueprint, request
 from marshmallow import ValidationError
 
 from indexer import changes, keys, schemas
+from indexer.aliases import AliasError
 from indexer.applier import APPLIED, FORBIDDEN, NOT_FOUND, STALE, Applier, EngineUnavailable
 from query_api.engine import get_engine, get_settings
 from query_api.errors import ApiError
@@ -88,6 +89,8 @@ def _ingest(parse) -> tuple[dict[str, Any], int]:
             outcomes = applier.apply([c for _, c in valid], owner=owner)
         except EngineUnavailable as e:
             raise ApiError(503, f"{e}; nothing in this request is lost if you send it again") from None
+        except AliasError:
+            raise ApiError(503, "the catalogue is not loaded yet") from None
         for (i, change), outcome in zip(valid, outcomes, strict=True):
             result = {"index": i, "id": change.id, "status": outcome.status, "code": CODES[outcome.status]}
             if outcome.reason:

@@ -145,6 +145,7 @@ def test_products_carry_their_merchant_fields_and_a_product_key(es, settings, tm
     assert doc["merchant"] == {
         "id": "m-000001", "name": "Fromagerie 1", "city": "Montréal", "region": "Montréal",
         "services": ["cueillette"], "location": {"lat": 45.5001, "lon": -73.6}, "active": True,
+        "updated_at": "2026-11-20T14:03:00.000Z",  # the merchant's version, which listings compare
     }  # fmt: skip
     assert doc["product_key"] == "gtin:627843000012"
     assert doc["in_stock"] is True and doc["indexed_at"]

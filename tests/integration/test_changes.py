@@ -6,15 +6,19 @@ import random
 import threading
 import time
 
+import elasticsearch
 import pytest
 from click.testing import CliRunner
 
 from cli import main
 from indexer import batch, feed
-from indexer.applier import APPLIED, STALE, Applier
+from indexer.aliases import LockHeld
+from indexer.applier import APPLIED, STALE, Applier, EngineUnavailable
 from indexer.changes import parse
 from indexer.follow import FollowOptions, apply_file, follow
 from indexer.rejects import RejectsFile
+from panier_core.engine import build_client
+from panier_core.settings import Settings
 from query_api import create_app
 
 from .changes_helpers import (
@@ -27,6 +31,7 @@ from .changes_helpers import (
     upsert_product,
     write_lines,
 )
+from .faults import FaultProxy
 from .test_batch_reindex import read_rejects
 
 LISTINGS = [f"p-{i:06d}" for i in range(1, 7)]
@@ -290,3 +295,39 @@ def test_rollback_replays_the_changes_made_since_into_the_previous_index(es, env
     result = CliRunner().invoke(main, ["rollback", "products"])
     assert result.exit_code == 0, result.output
     assert state(es, env, ["p-000003"])["p-000003"]["stock"]["quantity"] == 42
+
+
+def test_a_follower_that_loses_the_engine_stops_with_a_clear_error_and_a_new_one_finishes_the_work(
+    es, engine, settings, tmp_path
+):
+    load_catalogue(es, settings, tmp_path)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    lines = random_stream(seed=21, n=60)
+    write_lines(inbox / "0001.jsonl", lines)
+    with FaultProxy(engine.url) as proxy:
+        via_proxy = build_client(
+            Settings(es_url=proxy.url, index_prefix=settings.index_prefix, max_retries=0)
+        )
+
+        def go_away(n: int) -> None:
+            if n == 4:
+                proxy.plan.down = True
+
+        proxy.plan.on_bulk = go_away
+        with pytest.raises((EngineUnavailable, elasticsearch.ConnectionError)):
+            follow(via_proxy, settings, inbox, FollowOptions(chunk=10, once=True), echo=lambda _: None)
+        via_proxy.close()
+    stopped_at = feed.load_checkpoint(es, settings, inbox)
+    assert stopped_at.file == "0001.jsonl" and 0 < stopped_at.line < 60
+
+    # The dead follower still holds the inbox's lock; a new one is told to take over.
+    with pytest.raises(LockHeld):
+        follow(es, settings, inbox, FollowOptions(chunk=10, once=True), echo=lambda _: None)
+    follow(es, settings, inbox, FollowOptions(chunk=10, once=True, break_lock=True), echo=lambda _: None)
+
+    reference = settings.with_prefix(settings.index_prefix + "ref-")
+    (tmp_path / "ref").mkdir()
+    load_catalogue(es, reference, tmp_path / "ref")
+    apply_lines(es, reference, lines, chunk=1)
+    assert state(es, settings, LISTINGS) == state(es, reference, LISTINGS)

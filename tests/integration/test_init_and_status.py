@@ -31,6 +31,30 @@ def test_init_twice_keeps_the_same_aliases_and_indices_and_says_nothing_to_do(es
     assert {n: aliases.indices_of(es, env.alias(n)) for n in ("merchants", "products")} == after_first
 
 
+def test_init_brings_an_older_index_and_alias_up_to_date_without_touching_the_data(es, env):
+    """An index made before tombstones existed: no `deleted`/`versions` fields, an alias without filter."""
+    import mappings
+
+    for name in ("merchants", "products"):
+        body = mappings.load(name)
+        for field in ("deleted", "versions"):
+            del body["mappings"]["properties"][field]
+        if name == "products":
+            del body["mappings"]["properties"]["merchant"]["properties"]["updated_at"]
+        index = f"{env.alias(name)}-20250101t000000000"
+        es.indices.create(index=index, settings=body["settings"], mappings=body["mappings"])
+        es.indices.update_aliases(actions=[{"add": {"index": index, "alias": env.alias(name)}}])
+
+    first = run("init")
+    assert first.exit_code == 0, first.output
+    assert first.output.count("upgraded") == 2 and "created" not in first.output
+    assert "filter hiding deleted records" in first.output
+    products = f"{env.alias('products')}-20250101t000000000"
+    fields = es.indices.get_mapping(index=products)[products]["mappings"]["properties"]
+    assert fields["deleted"] == {"type": "boolean"} and "updated_at" in fields["merchant"]["properties"]
+    assert "Nothing to do" in run("init").output
+
+
 def test_init_refuses_a_concrete_index_that_holds_an_alias_name(es, env):
     es.indices.create(index=env.alias("merchants"))
     result = run("init")
