@@ -40,7 +40,7 @@ from local_es import ES_VERSION, LocalEngine
 from panier_core.engine import build_client
 from panier_core.settings import Settings
 
-CLOCK = [datetime(2027, 1, 1, tzinfo=UTC)]
+CLOCK = [datetime.now(UTC) - timedelta(hours=1)]  # a millisecond per change from here: stays in the past
 CLOCK_LOCK = threading.Lock()
 
 

@@ -45,6 +45,11 @@ def next_alias(alias: str) -> str:
     return f"{alias}-next"
 
 
+def remove_next_alias(es: Elasticsearch, alias: str) -> None:
+    with contextlib.suppress(NotFoundError):
+        es.indices.delete_alias(index="*", name=next_alias(alias))
+
+
 def add_next_alias(es: Elasticsearch, alias: str, index: str) -> None:
     es.indices.update_aliases(
         actions=[{"add": {"index": index, "alias": next_alias(alias), "filter": ALIAS_FILTER}}]

@@ -35,8 +35,8 @@ from panier_core.settings import Settings
 
 APPLIED, STALE, REJECTED, FORBIDDEN, NOT_FOUND = "applied", "stale", "rejected", "forbidden", "not_found"
 Doc = dict[str, Any]
-# (type, id) -> the document as the engine holds it (None: absent) with its seq_no and primary term
-Current = dict[str, tuple[Doc | None, int | None, int | None]]
+# id -> the document as the engine holds it (None: absent), its seq_no, primary term and concrete index
+Current = dict[str, tuple[Doc | None, int | None, int | None, str]]
 
 
 @dataclass(slots=True)
@@ -74,6 +74,10 @@ class TargetGone(aliases.AliasError):
 
 class EngineUnavailable(RuntimeError):
     """The engine could not be reached or kept refusing; the batch may be partly applied (replay it)."""
+
+
+class Contention(EngineUnavailable):
+    """Writes kept conflicting or being refused with 429: send the batch again (it is idempotent)."""
 
 
 class Applier:
@@ -138,7 +142,7 @@ class Applier:
         merchants_now = self._read(live_m, {changes[i].id for i in by_kind["merchant"]}) if live_m else {}
         products_now = self._read(live_p, {changes[i].id for i in by_kind["product"]}) if live_p else {}
         if owner is not None:
-            self._check_owner(changes, owner, merchants_now, products_now, outcomes)
+            self._check_owner(changes, owner, products_now, outcomes)
         # Merchants a product upsert needs: from this batch, else from the merchants alias.
         wanted = {
             changes[i].record["merchant_id"]
@@ -159,51 +163,52 @@ class Applier:
         if self.log_changes:
             feed.log(self.es, self.settings, accepted, self.source)
         # Only now look for a reindex's -next alias: a change logged before it appeared is replayed
-        # by that reindex; one logged after sees it here (see indexer.batch).
+        # by that reindex; one logged after sees it here (see indexer.batch). The live alias is
+        # written last: if the reindex goes live in between, the change is already in its index.
         targets = self.targets()
 
         merchant_groups = _group(changes, by_kind["merchant"], outcomes)
-        changed_merchants: dict[str, Doc] = {}
-        # The live alias last: a reindex may go live in between, and then a change must already be
-        # in the new index (written through -next) or reach it through the live alias.
+        merchants_after: dict[str, Doc] = {}  # every merchant of the batch as it is now
         for n, index in reversed(list(enumerate(targets.merchants))):
-            now = merchants_now if n == 0 else None
             try:
-                results = self._converge(index, merchant_groups, _merchant_merger(changes), now, stats)
+                results = self._converge(
+                    index,
+                    merchant_groups,
+                    _merchant_merger(changes),
+                    merchants_now if n == 0 else None,
+                    stats,
+                )
             except TargetGone:
                 if n == 0:
                     raise
                 continue
-            for key, result in results.items():
-                if n == 0:
+            if n == 0:
+                for key, result in results.items():
                     _record(outcomes, merchant_groups[key], result)
-                if isinstance(result.doc, dict):
-                    changed_merchants[key] = result.doc
+                    doc = result.doc if result.doc is not None else merchants_now[key][0]
+                    if doc is not None:
+                        merchants_after[key] = doc
 
-        merchant_fields = {mid: documents.merchant_fields(doc) for mid, (doc, _, _) in known.items() if doc}
-        for i in by_kind["merchant"]:
-            mid = changes[i].id
-            doc = changed_merchants.get(mid) or merchants_now.get(mid, (None,))[0]
-            if doc is not None:
-                merchant_fields[mid] = documents.merchant_fields(doc)
+        merchant_fields = {mid: documents.merchant_fields(cur[0]) for mid, cur in known.items() if cur[0]}
+        merchant_fields |= {mid: documents.merchant_fields(doc) for mid, doc in merchants_after.items()}
         for i in by_kind["product"]:
             change = changes[i]
-            if (
-                outcomes[i] is None
-                and change.op == "upsert"
-                and change.record["merchant_id"] not in merchant_fields
-            ):
-                outcomes[i] = Outcome(
-                    REJECTED, f"merchant_id {change.record['merchant_id']!r} could not be indexed"
-                )
+            mid = change.record["merchant_id"] if change.op == "upsert" else None
+            if outcomes[i] is None and mid is not None and mid not in merchant_fields:
+                outcomes[i] = Outcome(REJECTED, f"merchant_id {mid!r} could not be indexed")
         product_groups = _group(changes, by_kind["product"], outcomes)
+        indexed_at = documents.iso_utc(datetime.now(UTC))
         for n, index in reversed(list(enumerate(targets.products))):
-            now = products_now if n == 0 else None
-            merger = _product_merger(changes, merchant_fields, documents.iso_utc(datetime.now(UTC)))
+            merger = _product_merger(changes, merchant_fields, indexed_at, owner)
             try:
-                results = self._converge(index, product_groups, merger, now, stats)
-                for merchant in changed_merchants.values():
+                results = self._converge(
+                    index, product_groups, merger, products_now if n == 0 else None, stats
+                )
+                # Every merchant of the batch, changed now or not: a change whose propagation was cut
+                # short (crash, engine lost) finishes when it is sent again.
+                for merchant in merchants_after.values():
                     stats.propagated += self.propagate(merchant, index, stats)
+                self._recheck_merchants(index, product_groups, changes, merchant_fields, stats)
             except TargetGone:
                 if n == 0:
                     raise
@@ -214,18 +219,39 @@ class Applier:
         self.stats.add(stats)
         return [o or Outcome(STALE) for o in outcomes]
 
-    def _check_owner(
+    def _recheck_merchants(
         self,
+        index: str,
+        groups: dict[str, list[int]],
         changes: list[Change],
-        owner: str,
-        merchants_now: Current,
-        products_now: Current,
-        outcomes: list[Outcome | None],
+        used: dict[str, Doc],
+        stats: ApplyStats,
+    ) -> None:
+        """A merchant that changed while this batch wrote its listings (its propagation may have
+        missed them): give those listings the merchant's newer fields."""
+        listings: dict[str, list[str]] = defaultdict(list)
+        for key, positions in groups.items():
+            for i in positions:
+                if changes[i].op == "upsert":
+                    listings[changes[i].record["merchant_id"]].append(key)
+        source = (self.fixed_targets.merchants_source if self.fixed_targets else None) or self.settings.alias(
+            "merchants"
+        )
+        if not listings:
+            return
+        now = self._read(source, listings)
+        for mid, (doc, *_rest) in now.items():
+            if doc is None or documents.merchant_fields(doc)["updated_at"] == used[mid]["updated_at"]:
+                continue
+            fields = documents.merchant_fields(doc)
+            self._converge(index, {key: [] for key in listings[mid]}, _listing_merger(fields), None, stats)
+
+    def _check_owner(
+        self, changes: list[Change], owner: str, products_now: Current, outcomes: list[Outcome | None]
     ) -> None:
         for i, change in enumerate(changes):
             if change.type == "merchant":
-                if change.id != owner:
-                    outcomes[i] = Outcome(FORBIDDEN, f"merchant {change.id!r} is not yours")
+                outcomes[i] = Outcome(FORBIDDEN, "merchant records are changed by the directory's admins")
                 continue
             doc = products_now.get(change.id, (None,))[0]
             holder = ((doc or {}).get("merchant") or {}).get("id")
@@ -239,6 +265,8 @@ class Applier:
     # -- engine I/O ------------------------------------------------------------------------------
 
     def _read(self, index: str, ids: Iterable[str]) -> Current:
+        """Documents by id from ``index`` (an alias or an index), with their seq_no and the concrete
+        index that holds them, so that a write goes exactly where the read came from."""
         ids = sorted(set(ids))
         if not ids:
             return {}
@@ -246,13 +274,13 @@ class Applier:
         out: Current = {}
         for doc in response["docs"]:
             if doc.get("found"):
-                out[doc["_id"]] = (doc["_source"], doc["_seq_no"], doc["_primary_term"])
+                out[doc["_id"]] = (doc["_source"], doc["_seq_no"], doc["_primary_term"], doc["_index"])
             elif "error" in doc:
                 if doc["error"].get("type") == "index_not_found_exception":
                     raise TargetGone(f"{index} does not exist (run `panier init`?)")
                 raise RuntimeError(f"cannot read {doc['_id']} from {index}: {doc['error']}")
             else:
-                out[doc["_id"]] = (None, None, None)
+                out[doc["_id"]] = (None, None, None, doc.get("_index", index))
         return out
 
     def _converge(
@@ -263,7 +291,11 @@ class Applier:
         current: Current | None,
         stats: ApplyStats,
     ) -> dict[str, Merged]:
-        """Merge and write each record of ``groups`` into ``index`` until no write conflicts."""
+        """Merge and write each record of ``groups`` into ``index`` until no write conflicts.
+
+        Each write goes to the concrete index its document was read from, with that read's seq_no:
+        if the alias moves in between, the write fails (409) and the record is read again.
+        """
         results: dict[str, Merged] = {}
         pending = dict(groups)
         attempt = 0
@@ -274,16 +306,21 @@ class Applier:
             lines: list[bytes] = []
             order: list[str] = []
             for key, positions in pending.items():
-                doc, seq_no, term = current[key]
+                doc, seq_no, term, concrete = current[key]
                 merged = merger(doc, key, positions)
                 results[key] = merged
                 if merged.doc is None:
                     continue
                 if seq_no is None:
-                    header = {"create": {"_index": index, "_id": key}}
+                    header = {"create": {"_index": concrete, "_id": key}}
                 else:
                     header = {
-                        "index": {"_index": index, "_id": key, "if_seq_no": seq_no, "if_primary_term": term}
+                        "index": {
+                            "_index": concrete,
+                            "_id": key,
+                            "if_seq_no": seq_no,
+                            "if_primary_term": term,
+                        }
                     }
                 lines += [orjson.dumps(header), orjson.dumps(merged.doc)]
                 order.append(key)
@@ -291,21 +328,17 @@ class Applier:
             if not lines:
                 break
             response = self.es.bulk(
-                operations=b"\n".join(lines) + b"\n",
-                filter_path="errors,items.*.status,items.*.error",
-                # Through an alias that has just been removed, a write must fail, not create an index.
-                require_alias=self.fixed_targets is None,
+                operations=b"\n".join(lines) + b"\n", filter_path="errors,items.*.status,items.*.error"
             )
             stats.requests += 1
-            items = response.get("items", [])
             retry: dict[str, list[int]] = {}
-            for key, item in zip(order, items, strict=True):
+            for key, item in zip(order, response.get("items", []), strict=True):
                 result = next(iter(item.values()))
                 status = result.get("status", 500)
                 if status < 300:
                     stats.written += 1
                 elif status == 404 and (result.get("error") or {}).get("type") == "index_not_found_exception":
-                    raise TargetGone(f"{index} does not exist (run `panier init`?)")
+                    raise TargetGone(f"{index} does not exist")
                 elif status == 409 or status in RETRYABLE_STATUSES:
                     stats.conflicts += status == 409
                     retry[key] = groups[key]
@@ -315,9 +348,10 @@ class Applier:
                     )
             if retry:
                 if attempt >= self.max_attempts:
-                    for key in retry:
-                        results[key] = Merged(error=f"gave up after {attempt} attempts (conflicts or 429s)")
-                    break
+                    # Not the change's fault: the caller retries the batch (nothing of it is lost).
+                    raise Contention(
+                        f"{len(retry)} records still conflicting or refused (429) after {attempt} attempts"
+                    )
                 time.sleep(min(2.0, 0.02 * 2**attempt) * (0.5 + random.random() / 2))
                 pending = retry
         return results
@@ -326,6 +360,8 @@ class Applier:
         """Give every listing of ``merchant`` in ``index`` its current fields; returns listings updated."""
         fields = documents.merchant_fields(merchant)
         try:
+            # Listings written a moment ago are found only after a refresh.
+            self.es.indices.refresh(index=index)
             hits = helpers.scan(
                 self.es,
                 index=index,
@@ -336,17 +372,24 @@ class Applier:
             ids = [hit["_id"] for hit in hits]
         except elasticsearch.NotFoundError as e:
             raise TargetGone(f"{index} does not exist") from e
-        if not ids:
-            return 0
         local = stats or ApplyStats()
-        groups = {listing_id: [] for listing_id in ids}
+        updated = 0
+        for start in range(0, len(ids), PROPAGATE_CHUNK):
+            groups: dict[str, list[int]] = {key: [] for key in ids[start : start + PROPAGATE_CHUNK]}
+            results = self._converge(index, groups, _listing_merger(fields), None, local)
+            updated += sum(1 for r in results.values() if r.doc is not None and r.error is None)
+        return updated
 
-        def merger(doc: Doc | None, key: str, positions: list[int]) -> Merged:
-            out = merge.merchant_on_listing(doc, fields) if doc else None
-            return Merged(out, [out is not None])
 
-        results = self._converge(index, groups, merger, None, local)
-        return sum(1 for r in results.values() if r.doc is not None and r.error is None)
+PROPAGATE_CHUNK = 500
+
+
+def _listing_merger(fields: Doc) -> Callable[[Doc | None, str, list[int]], Merged]:
+    def merger(doc: Doc | None, key: str, positions: list[int]) -> Merged:
+        out = merge.merchant_on_listing(doc, fields) if doc else None
+        return Merged(out, [out is not None])
+
+    return merger
 
 
 @dataclass(slots=True)
@@ -354,6 +397,7 @@ class Merged:
     doc: Doc | None = None
     flags: list[bool] = field(default_factory=list)  # per change: did it change the document
     error: str | None = None
+    forbidden: str | None = None  # the record turned out to be another merchant's
 
 
 def _group(
@@ -368,7 +412,9 @@ def _group(
 
 def _record(outcomes: list[Outcome | None], positions: list[int], result: Merged) -> None:
     for n, i in enumerate(positions):
-        if result.error is not None:
+        if result.forbidden is not None:
+            outcomes[i] = Outcome(FORBIDDEN, result.forbidden)
+        elif result.error is not None:
             outcomes[i] = Outcome(REJECTED, result.error)
         elif n < len(result.flags) and result.flags[n]:
             outcomes[i] = Outcome(APPLIED)
@@ -395,9 +441,12 @@ def _merchant_merger(changes: list[Change]) -> Callable[[Doc | None, str, list[i
 
 
 def _product_merger(
-    changes: list[Change], merchant_fields: dict[str, Doc], indexed_at: str
+    changes: list[Change], merchant_fields: dict[str, Doc], indexed_at: str, owner: str | None
 ) -> Callable[[Doc | None, str, list[int]], Merged]:
     def merger(doc: Doc | None, key: str, positions: list[int]) -> Merged:
+        holder = ((doc or {}).get("merchant") or {}).get("id")
+        if owner is not None and holder is not None and holder != owner:  # e.g. created meanwhile
+            return Merged(forbidden=f"listing {key!r} belongs to another merchant")
         flags = []
         for i in positions:
             change = changes[i]
@@ -459,7 +508,7 @@ def replay(
         count += len(batch)
     if kind == "products" and merchants_changed:
         current = applier._read(settings.alias("merchants"), merchants_changed)
-        for doc, _, _ in current.values():
+        for doc, *_rest in current.values():
             if doc is not None:
                 applier.propagate(doc, index)
     return count

@@ -6,6 +6,7 @@ marked ``building`` in its mapping's ``_meta``) and leaves the live alias where 
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -167,6 +168,7 @@ def reindex(
     started = time.monotonic()
     replay_from = _replay_from(Path(path), changes_since)
     with aliases.reindex_lock(es, settings, alias, break_lock=break_lock):
+        aliases.remove_next_alias(es, alias)  # left by a run that died: we hold the lock now
         if kind == "products" and merchants is None:
             merchants = merchants_from_alias(es, settings)
         final_settings = mappings.load(kind)["settings"]["index"]
@@ -245,15 +247,19 @@ def reindex(
     return report
 
 
+def export_time(paths: list[Path]) -> datetime:
+    """When the export was taken, as far as the files tell: the oldest modification time (or now)."""
+    times = [datetime.now(UTC)]
+    for path in paths:
+        with contextlib.suppress(OSError):
+            times.append(datetime.fromtimestamp(Path(path).stat().st_mtime, UTC))
+    return min(times)
+
+
 def _replay_from(path: Path, since: datetime | None) -> datetime:
     """Changes logged from this moment on are replayed into the new index: by default from when the
-    export file was written (its modification time, or now if later), less a margin for clocks."""
-    if since is None:
-        try:
-            since = min(datetime.fromtimestamp(path.stat().st_mtime, UTC), datetime.now(UTC))
-        except OSError:
-            since = datetime.now(UTC)
-    return since - timedelta(seconds=REPLAY_MARGIN_SECONDS)
+    export file was written, less a margin for clocks."""
+    return (since or export_time([path])) - timedelta(seconds=REPLAY_MARGIN_SECONDS)
 
 
 def _discard(es: Elasticsearch, report: LoadReport) -> None:
@@ -289,7 +295,12 @@ def rollback(es: Elasticsearch, settings: Settings, kind: str) -> tuple[str, str
         )
     built = datetime.strptime(current[0][len(alias) + 1 :][:15], "%Y%m%dt%H%M%S").replace(tzinfo=UTC)
     since = built - timedelta(seconds=REPLAY_MARGIN_SECONDS)
+    aliases.remove_next_alias(es, alias)
     aliases.add_next_alias(es, alias, older[-1])
-    replayed = applier.replay(es, settings, kind, older[-1], since=since)
+    try:
+        replayed = applier.replay(es, settings, kind, older[-1], since=since)
+    except BaseException:
+        aliases.remove_next_alias(es, alias)
+        raise
     aliases.swap_alias(es, alias, older[-1])
     return current[0], older[-1], replayed

@@ -32,7 +32,7 @@ class Change:
     version: int  # updated_at in epoch milliseconds
     record: dict[str, Any] | None = None  # upsert: the validated record
     stock: StockChange | None = None  # stock: the new quantity (and price)
-    raw: dict[str, Any] | None = None  # the change as received, for the changes log
+    raw: dict[str, Any] | None = None  # the validated change, as the changes log keeps it
 
     @property
     def key(self) -> tuple[str, str]:
@@ -101,19 +101,30 @@ def parse(data: Any) -> Change:
             record = schema.load(envelope["doc"])
         except ValidationError as e:
             raise ValidationError({"doc": e.messages}) from None
+        logged = {
+            "op": "upsert",
+            "type": kind,
+            "doc": {**record, "updated_at": documents.iso_utc(record["updated_at"])},
+        }
         return Change(
-            "upsert", kind, record["id"], documents.millis(record["updated_at"]), record=record, raw=data
+            "upsert", kind, record["id"], documents.millis(record["updated_at"]), record=record, raw=logged
         )
     if op == "delete":
         loaded = DELETE.load({"id": data.get("id"), "updated_at": data.get("updated_at")})
         version = documents.millis(loaded["updated_at"])
-        return Change("delete", envelope["type"], loaded["id"], version, raw=data)
-    loaded = STOCK.load({k: v for k, v in data.items() if k not in ("op", "type")})
-    return stock_change(loaded, raw=data)
+        logged = {
+            "op": "delete",
+            "type": envelope["type"],
+            "id": loaded["id"],
+            "updated_at": data["updated_at"],
+        }
+        return Change("delete", envelope["type"], loaded["id"], version, raw=logged)
+    return stock_change(STOCK.load({k: v for k, v in data.items() if k not in ("op", "type")}))
 
 
-def stock_change(loaded: dict[str, Any], raw: dict[str, Any] | None = None) -> Change:
+def stock_change(loaded: dict[str, Any]) -> Change:
     version = documents.millis(loaded["updated_at"])
     stock = StockChange(loaded["quantity"], loaded.get("price"), version)
-    raw = raw or {"op": "stock", **loaded, "updated_at": documents.iso_utc(loaded["updated_at"])}
-    return Change("stock", "product", loaded["id"], version, stock=stock, raw=raw)
+    present = {k: v for k, v in loaded.items() if v is not None}
+    logged = {"op": "stock", **present, "updated_at": documents.iso_utc(loaded["updated_at"])}
+    return Change("stock", "product", loaded["id"], version, stock=stock, raw=logged)

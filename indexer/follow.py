@@ -165,10 +165,12 @@ def follow(
                 if stop.is_set():
                     break
                 total += _follow_file(es, settings, applier, path, checkpoint, rejects_dir, options, echo)
-                _move(path, done)
+                # Forget the position before moving the file: a crash in between applies the file
+                # again (changing nothing), never skips the start of a later file of the same name.
                 checkpoint.file, checkpoint.line = None, 0
-                checkpoint.pending_since = _oldest(inbox_files(inbox))
+                checkpoint.pending_since = _oldest([p for p in inbox_files(inbox) if p != path])
                 feed.save_checkpoint(es, settings, checkpoint)
+                _move(path, done)
             if options.once:
                 break
             stop.wait(options.interval)

@@ -100,6 +100,17 @@ def verify(es: Elasticsearch, settings: Settings, key: str) -> str | None:
     return source["merchant_id"]
 
 
+def merchant_active(es: Elasticsearch, settings: Settings, merchant_id: str) -> bool:
+    """A deactivated or deleted merchant's keys no longer change anything."""
+    try:
+        source = es.get(index=settings.alias("merchants"), id=merchant_id, _source=["active", "deleted"])[
+            "_source"
+        ]
+    except NotFoundError:
+        return False
+    return source.get("active", True) is not False and not source.get("deleted")
+
+
 def list_keys(es: Elasticsearch, settings: Settings, merchant_id: str | None = None) -> list[KeyInfo]:
     index = settings.alias(KEYS_INDEX)
     if not es.indices.exists(index=index):

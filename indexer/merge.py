@@ -11,13 +11,16 @@ out-of-order arrivals end in the same document as in-order delivery:
 A delete keeps the document as a tombstone (``deleted: true``, hidden from search by the alias
 filter, no type-ahead inputs) so that its version outlives the engine's ``index.gc_deletes``: a late
 upsert older than the delete finds the tombstone and loses. A delete wins a tie with an upsert of the
-same instant; otherwise a change must be strictly newer to replace a part.
+same instant; two values of one part at the same instant are settled by a fixed order on the values
+(not by which arrived last), so that even then the result does not depend on arrival order.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from indexer import documents
 
@@ -64,6 +67,24 @@ def versions(doc: Doc | None, parts: tuple[str, ...]) -> dict[str, int]:
     return {part: stored.get(part, fallback) for part in parts}
 
 
+def _wins(version: int, found: int, new: Any, old: Any) -> bool:
+    """Whether a part at ``version`` replaces the part at ``found``: newer wins; at the same instant
+    the greater value (in a fixed order), so that the outcome never depends on arrival order."""
+    if version != found:
+        return version > found
+    return _order(new) > _order(old)
+
+
+def _order(value: Any) -> bytes:
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+
+
+def _doc_part(doc: Doc) -> dict[str, Any]:
+    return {name: doc.get(name) for name in PRODUCT_DOC_FIELDS} | {
+        "merchant": (doc.get("merchant") or {}).get("id")
+    }
+
+
 def _finish(doc: Doc, found: dict[str, int]) -> Doc:
     doc["versions"] = found
     return documents.with_suggestions(doc)
@@ -77,18 +98,18 @@ def upsert_product(current: Doc | None, new: Doc) -> Doc | None:
     found = versions(current, documents.PRODUCT_VERSIONS)
     out = dict(current)
     changed = False
-    if version > found["doc"]:
+    if _wins(version, found["doc"], _doc_part(new), _doc_part(current)):
         for name in PRODUCT_DOC_FIELDS:
             if name in new:
                 out[name] = new[name]
         out["merchant"] = _newer_merchant(current.get("merchant"), new["merchant"])
         found["doc"] = version
         changed = True
-    if version > found["quantity"]:
+    if _wins(version, found["quantity"], new["stock"], current.get("stock")):
         out["stock"], out["in_stock"] = dict(new["stock"]), new["in_stock"]
         found["quantity"] = version
         changed = True
-    if version > found["price"]:
+    if _wins(version, found["price"], new["price"], current.get("price")):
         out["price"] = new["price"]
         found["price"] = version
         changed = True
@@ -101,7 +122,8 @@ def upsert_product(current: Doc | None, new: Doc) -> Doc | None:
 
 def _newer_merchant(current: Doc | None, new: Doc) -> Doc:
     """The listing's merchant fields: the new merchant's, unless it is the same merchant seen newer."""
-    if current and current.get("id") == new["id"] and _merchant_version(current) > _merchant_version(new):
+    same = current and current.get("id") == new["id"]
+    if same and not _wins(_merchant_version(new), _merchant_version(current), new, current):
         return current
     return new
 
@@ -136,12 +158,12 @@ def stock(current: Doc | None, record_id: str, change: StockChange) -> Doc | Non
     found = versions(current, documents.PRODUCT_VERSIONS)
     out = dict(current) if current is not None else {"id": record_id, "deleted": True}
     changed = False
-    if change.version > found["quantity"]:
+    if _wins(change.version, found["quantity"], {"quantity": change.quantity}, out.get("stock")):
         out["stock"] = {"quantity": change.quantity}
         out["in_stock"] = change.quantity > 0
         found["quantity"] = change.version
         changed = True
-    if change.price is not None and change.version > found["price"]:
+    if change.price is not None and _wins(change.version, found["price"], change.price, out.get("price")):
         out["price"] = change.price
         found["price"] = change.version
         changed = True
@@ -155,7 +177,8 @@ def upsert_merchant(current: Doc | None, new: Doc) -> Doc | None:
     found = versions(current, ("doc", "exists"))
     out = dict(current)
     changed = False
-    if version > found["doc"]:
+    new_part = {name: new.get(name) for name in MERCHANT_DOC_FIELDS}
+    if _wins(version, found["doc"], new_part, {name: current.get(name) for name in MERCHANT_DOC_FIELDS}):
         for name in MERCHANT_DOC_FIELDS:
             out[name] = new.get(name)
         out.update({k: v for k, v in new.items() if k not in out})
@@ -175,7 +198,9 @@ def delete_merchant(current: Doc | None, record_id: str, version: int) -> Doc | 
 def merchant_on_listing(listing: Doc, merchant: Doc) -> Doc | None:
     """A listing with its merchant's new fields (``merchant_fields``); None if it already has newer."""
     current = listing.get("merchant") or {}
-    if current.get("id") != merchant["id"] or _merchant_version(current) >= _merchant_version(merchant):
+    if current.get("id") != merchant["id"]:
+        return None
+    if not _wins(_merchant_version(merchant), _merchant_version(current), merchant, current):
         return None
     out = dict(listing)
     out["merchant"] = merchant

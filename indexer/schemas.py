@@ -7,7 +7,7 @@ an error, so upstream systems can add fields freely.
 from __future__ import annotations
 
 import re
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
@@ -72,7 +72,19 @@ class AddressSchema(_Record):
     province = fields.String(load_default="QC", validate=validate.OneOf(["QC"], error="must be QC"))
 
 
-_updated_at = fields.AwareDateTime(format="iso", default_timezone=UTC, required=True)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+FUTURE_TOLERANCE = timedelta(hours=1)  # clocks differ; a record from further ahead is an error
+
+
+def _plausible(value: datetime) -> bool:
+    """``updated_at`` orders changes: one far in the future would win over every later change."""
+    latest = datetime.now(UTC) + FUTURE_TOLERANCE
+    if not EARLIEST <= value <= latest:
+        raise ValidationError(f"must be between {EARLIEST:%Y-%m-%d} and now (+1 h), got {value.isoformat()}")
+    return True
+
+
+_updated_at = fields.AwareDateTime(format="iso", default_timezone=UTC, required=True, validate=_plausible)
 
 
 class MerchantSchema(_Record):

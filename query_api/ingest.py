@@ -40,6 +40,8 @@ def _merchant() -> str:
     merchant = keys.verify(get_engine(), get_settings(), key.strip())
     if merchant is None:
         raise ApiError(401, "unknown or revoked API key")
+    if not keys.merchant_active(get_engine(), get_settings(), merchant):
+        raise ApiError(403, f"merchant {merchant!r} is not active in the directory")
     return merchant
 
 

@@ -331,3 +331,40 @@ def test_a_follower_that_loses_the_engine_stops_with_a_clear_error_and_a_new_one
     load_catalogue(es, reference, tmp_path / "ref")
     apply_lines(es, reference, lines, chunk=1)
     assert state(es, settings, LISTINGS) == state(es, reference, LISTINGS)
+
+
+def test_a_listing_written_a_moment_before_its_merchant_is_deactivated_is_hidden_too(es, settings, tmp_path):
+    load_catalogue(es, settings, tmp_path)
+    applier = Applier(es, settings)
+    applier.apply([parse(upsert_product(50, 10, merchant_id="m-000001"))])  # not refreshed yet
+    applier.apply([parse(upsert_merchant(1, 20, active=False))])
+    assert state(es, settings, ["p-000050"])["p-000050"]["merchant"]["active"] is False
+
+
+def test_a_merchant_change_whose_propagation_was_cut_short_finishes_when_sent_again(es, settings, tmp_path):
+    load_catalogue(es, settings, tmp_path)
+
+    class DiesWhilePropagating(Applier):
+        def propagate(self, merchant, index, stats=None):
+            raise EngineUnavailable("the engine went away")
+
+    change = upsert_merchant(1, 10, name="Fromagerie Nouveau Nom")
+    with pytest.raises(EngineUnavailable):
+        DiesWhilePropagating(es, settings).apply([parse(change)])
+    assert Applier(es, settings).apply([parse(change)])[0].status == STALE  # the merchant has it already
+    listings = state(es, settings, LISTINGS)
+    assert {d["merchant"]["name"] for d in listings.values() if d["merchant"]["id"] == "m-000001"} == {
+        "Fromagerie Nouveau Nom"
+    }
+
+
+def test_a_change_dated_in_the_future_is_refused_rather_than_winning_forever(es, settings, tmp_path):
+    load_catalogue(es, settings, tmp_path)
+    path = write_lines(
+        tmp_path / "c.jsonl",
+        [{"op": "stock", "id": "p-000001", "quantity": 1, "updated_at": "9999-12-31T23:00:00-10:00"}],
+    )
+    with RejectsFile(tmp_path / "r.jsonl") as rejects:
+        report = apply_file(Applier(es, settings), path, rejects)
+    assert report.rejected == 1
+    assert "updated_at" in read_rejects(tmp_path / "r.jsonl")[0]["reasons"][0]

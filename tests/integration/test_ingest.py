@@ -141,3 +141,23 @@ def test_keys_cli_creates_lists_and_revokes_without_showing_secrets(es, env, tmp
     assert revoked.exit_code == 0 and keys.verify(es, env, key) is None
     unknown = runner.invoke(main, ["keys", "create", "--merchant", "m-424242"])
     assert unknown.exit_code == 1 and "no merchant 'm-424242'" in unknown.output
+
+
+def test_merchant_records_are_not_changed_through_ingest_and_an_inactive_merchants_key_stops_working(
+    es, catalogue
+):
+    from indexer.applier import Applier
+    from indexer.changes import parse
+
+    from .changes_helpers import upsert_merchant
+
+    key = keys.create(es, catalogue, "m-000001")
+    client = create_app(catalogue).test_client()
+    reactivate = [upsert_merchant(1, 10, name="Fromagerie renommée par elle-même")]
+    body = client.post("/v1/ingest/changes", json=reactivate, headers=auth(key)).get_json()
+    assert body["results"][0]["status"] == "forbidden"
+
+    Applier(es, catalogue).apply([parse(upsert_merchant(1, 20, active=False))])  # the admin deactivates it
+    item = [{"id": "p-000001", "quantity": 1, "updated_at": at(30)}]
+    refused = client.post("/v1/ingest/stock", json=item, headers=auth(key))
+    assert refused.status_code == 403 and "not active" in refused.get_json()["error"]["message"]

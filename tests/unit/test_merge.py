@@ -90,3 +90,10 @@ def test_a_listing_takes_its_merchants_fields_only_when_they_are_newer():
     inactive = dict(newer, active=False, updated_at="2026-11-23T00:00:00Z")
     hidden = merge.merchant_on_listing(moved, inactive)
     assert "suggest" not in hidden  # an inactive merchant's listings are not suggested
+
+
+def test_two_changes_of_the_same_instant_end_the_same_whichever_arrives_first():
+    same_instant = [("stock", 2_000, 5, None), ("stock", 2_000, 0, None), ("stock", 2_000, 3, 9.5)]
+    base = CHANGES[:1]
+    results = {str(final(base + list(order))) for order in itertools.permutations(same_instant)}
+    assert len(results) == 1
