@@ -14,11 +14,14 @@ import elasticsearch
 from elasticsearch import Elasticsearch
 
 from indexer import aliases, batch
+from indexer.applier import EngineUnavailable
 from indexer.bulk import BulkOptions
 from indexer.rejects import RejectsFile
 from indexer.reporting import ProgressReporter, summary_table
 from local_es import ES_VERSION, LocalEngine, LocalEngineError
 from panier_core.engine import build_client
+from panier_core.kibana import kibana
+from panier_core.security import setup_security
 from panier_core.settings import Settings, SettingsError
 
 
@@ -62,6 +65,8 @@ class PanierGroup(click.Group):
             return super().invoke(ctx)
         except (SettingsError, LocalEngineError, aliases.AliasError, FileNotFoundError, ValueError) as e:
             raise click.ClickException(str(e)) from e
+        except EngineUnavailable as e:
+            raise click.ClickException(f"{e}; what was applied stays applied, run the command again") from e
         except elasticsearch.ConnectionError as e:
             url = ctx.obj.settings.es_url if isinstance(ctx.obj, Context) else "the engine"
             raise click.ClickException(
@@ -170,6 +175,12 @@ def init(obj: Context) -> None:
         click.echo(f"created  {alias} -> {index}")
     for alias, index in report.existing.items():
         click.echo(f"exists   {alias} -> {index}")
+    for alias, what in report.upgraded.items():
+        click.echo(f"upgraded {alias}: {what}")
+    from query_api import analytics
+
+    state = analytics.install(obj.es, obj.settings)
+    click.echo(f"{state:<8} {analytics.template_name(obj.settings)} (index template of the search events)")
     if not report.changed:
         click.echo("Nothing to do: every alias already exists.")
 
@@ -189,6 +200,10 @@ def status(obj: Context) -> None:
             click.echo(f"{row.alias:<24} -> {', '.join(row.indices)}  documents={row.documents}")
         else:
             click.echo(f"{row.alias:<24} -> (missing: run `panier init`)")
+    from indexer import feed
+
+    for line in feed.describe_followers(feed.checkpoints(obj.es, obj.settings)):
+        click.echo(line)
 
 
 EXIT_REJECTS = 3
@@ -207,6 +222,8 @@ EXIT_REJECTS = 3
 @click.option("--max-rejected", type=click.FloatRange(0, 1), default=0.2, show_default=True,
               help="Largest share of rejected records that still moves the alias.")  # fmt: skip
 @click.option("--break-lock", is_flag=True, help="Remove a stale lock left by a reindex that died.")
+@click.option("--changes-since", type=click.DateTime(["%Y-%m-%dT%H:%M:%S"]), default=None,
+              help="Replay live changes logged since this UTC time [default: file's mtime].")  # fmt: skip
 @click.option(
     "--concurrency", type=click.IntRange(1, 8), default=2, show_default=True, help="Bulk requests in flight."
 )
@@ -215,7 +232,8 @@ EXIT_REJECTS = 3
 )
 @click.pass_obj
 def reindex(obj: Context, what: str, source: Path, rejects_path: Path | None, keep: int, max_rejected: float,
-            break_lock: bool, concurrency: int, chunk_mb: float) -> None:  # fmt: skip
+            break_lock: bool, changes_since: datetime | None, concurrency: int,
+            chunk_mb: float) -> None:  # fmt: skip
     """Rebuild merchants, products or both from files, then swap the alias(es) with no downtime.
 
     Exit codes: 0 everything loaded; 3 loaded and the aliases moved, but some records were rejected
@@ -227,6 +245,8 @@ def reindex(obj: Context, what: str, source: Path, rejects_path: Path | None, ke
     options = BulkOptions(concurrency=concurrency, chunk_bytes=int(chunk_mb * 1024 * 1024))
     reports: list[batch.LoadReport] = []
     collected: dict = {}
+    # Listings take their merchants' fields from the merchants file: replay from the earlier file.
+    since = changes_since.replace(tzinfo=UTC) if changes_since else batch.export_time([p for _, p in files])
     try:
         with rejects:
             for kind, path in files:
@@ -234,6 +254,7 @@ def reindex(obj: Context, what: str, source: Path, rejects_path: Path | None, ke
                     report = batch.reindex(
                         obj.es, obj.settings, kind, path, rejects=rejects, options=options, keep=keep,
                         max_rejected=max_rejected, break_lock=break_lock, on_progress=progress.advance,
+                        changes_since=since,
                         merchants=collected if (what == "all" and kind == "products") else None,
                         collect_merchants=collected if (what == "all" and kind == "merchants") else None,
                     )  # fmt: skip
@@ -277,8 +298,132 @@ def rollback(obj: Context, what: str) -> None:
     """Point the alias back at the previous index kept by the last reindex."""
     alias = obj.settings.alias(what)
     with aliases.reindex_lock(obj.es, obj.settings, alias):
-        left, now = aliases.rollback(obj.es, alias)
-    click.echo(f"{alias}: {left} -> {now}")
+        left, now, replayed = batch.rollback(obj.es, obj.settings, what)
+    click.echo(
+        f"{alias}: {left} -> {now} ({replayed:,} changes logged since {left} was built replayed into it)"
+    )
+
+
+# -- incremental changes --------------------------------------------------------------------------
+
+
+@main.command("apply")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--rejects", "rejects_path", type=click.Path(path_type=Path), default=None,
+              help="Rejects file (JSONL) [default: rejects/changes-<time>.jsonl].")  # fmt: skip
+def apply_changes(path: Path, rejects_path: Path | None) -> None:
+    """Apply a changes file (upsert, delete, stock lines). Exit 3 when some lines were rejected."""
+    obj = click.get_current_context().obj
+    from indexer.applier import Applier
+    from indexer.follow import apply_file
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    with RejectsFile(rejects_path or Path("rejects") / f"changes-{stamp}.jsonl") as rejects:
+        applier = Applier(obj.es, obj.settings, source=f"apply:{path.name}")
+        report = apply_file(applier, path, rejects)
+    click.echo(
+        f"{path}: {report.read:,} read = {report.applied:,} applied + {report.stale:,} already newer "
+        f"+ {report.rejected:,} rejected; {report.written:,} documents written"
+    )
+    if rejects.count:
+        click.echo(f"Rejects: {rejects.count:,} in {rejects.path}")
+        sys.exit(EXIT_REJECTS)
+
+
+@main.command()
+@click.argument("inbox", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--done", type=click.Path(file_okay=False, path_type=Path), help="Where finished files go [INBOX/done]."
+)
+@click.option(
+    "--rejects", type=click.Path(file_okay=False, path_type=Path), help="Rejects folder [INBOX/rejects]."
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(0.05, 60),
+    default=0.5,
+    show_default=True,
+    help="Seconds between polls.",
+)
+@click.option("--once", is_flag=True, help="Apply the files there now, then exit.")
+@click.option("--break-lock", is_flag=True, help="Take over from a dead follower (automatic after 30 s).")
+def follow(inbox: Path, done: Path | None, rejects: Path | None, interval: float, once: bool,
+           break_lock: bool) -> None:  # fmt: skip
+    """Watch INBOX and apply its change files in name order, resuming where it stopped."""
+    obj = click.get_current_context().obj
+    from indexer.follow import FollowOptions
+    from indexer.follow import follow as run
+
+    click.echo(f"following {inbox.resolve()} (Ctrl-C to stop)" if not once else f"applying {inbox.resolve()}")
+    try:
+        options = FollowOptions(done, rejects, interval, once=once, break_lock=break_lock)
+        total = run(obj.es, obj.settings, inbox, options, echo=click.echo)
+    except KeyboardInterrupt:
+        click.echo("stopped; the next `panier follow` resumes from the last recorded line")
+        return
+    click.echo(f"{total:,} changes applied")
+
+
+@main.group()
+def keys() -> None:
+    """Merchants' API keys for the ingest endpoint (stored hashed in the engine)."""
+
+
+@keys.command("create")
+@click.option("--merchant", required=True, help="The merchant id the key acts for, e.g. m-000123.")
+@click.option("--label", default=None, help="A note to recognise the key by (e.g. the POS system).")
+@click.pass_obj
+def keys_create(obj: Context, merchant: str, label: str | None) -> None:
+    """Create a key; it is printed once and cannot be shown again."""
+    from indexer import keys as keystore
+
+    key = keystore.create(obj.es, obj.settings, merchant, label)
+    click.echo(key)
+    click.echo(f"(for {merchant}; keep it secret: only its hash is stored)", err=True)
+
+
+@keys.command("list")
+@click.option("--merchant", default=None, help="Only this merchant's keys.")
+@click.pass_obj
+def keys_list(obj: Context, merchant: str | None) -> None:
+    """Key ids, their merchant, and whether they are revoked (never the secrets)."""
+    from indexer import keys as keystore
+
+    found = keystore.list_keys(obj.es, obj.settings, merchant)
+    for info in found:
+        state = f"revoked {info.revoked_at}" if info.revoked_at else "active"
+        click.echo(
+            f"{info.key_id}  {info.merchant_id}  created {info.created_at}  {state}  {info.label or ''}"
+        )
+    if not found:
+        click.echo("no keys")
+
+
+@keys.command("revoke")
+@click.argument("key_id")
+@click.pass_obj
+def keys_revoke(obj: Context, key_id: str) -> None:
+    """Revoke a key (give its id, or the key itself): it fails from the next request on."""
+    from indexer import keys as keystore
+
+    info = keystore.revoke(obj.es, obj.settings, key_id)
+    click.echo(f"{info.key_id} ({info.merchant_id}) revoked at {info.revoked_at}")
+
+
+@main.group()
+def changes() -> None:
+    """The changes log kept in the engine (replayed by reindex and rollback)."""
+
+
+@changes.command("prune")
+@click.option("--keep-days", type=click.IntRange(1, 3650), default=30, show_default=True)
+@click.pass_obj
+def changes_prune(obj: Context, keep_days: int) -> None:
+    """Delete the log's days older than --keep-days."""
+    from indexer import feed
+
+    doomed = feed.prune(obj.es, obj.settings, keep_days)
+    click.echo(f"deleted {', '.join(doomed)}" if doomed else "nothing to delete")
 
 
 @main.command()
@@ -376,6 +521,10 @@ def up(obj: Context, n_merchants: int, listings: int, reload: bool, then_serve: 
             f"Try: curl 'http://127.0.0.1:{port}/v1/products?q=sirop%20d%27%C3%A9rable&near=Trois-Rivi%C3%A8res'"
         )
         click.get_current_context().invoke(serve, port=port)
+
+
+main.add_command(kibana)  # panier kibana import
+es.add_command(setup_security)  # panier es setup-security
 
 
 if __name__ == "__main__":

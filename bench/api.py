@@ -4,6 +4,7 @@ directly to the engine, in one run, on one engine.
     python -m bench.api --profile quick          # 1,000 merchants, 100,000 listings
     python -m bench.api --profile full           # 22,000 merchants, 2,200,000 listings
     python -m bench.api --es-url URL --prefix P  # an already loaded catalogue
+    python -m bench.api --es-url URL --load      # load the profile's catalogue there first (kept)
 
 Prints p50/p90/p99 latency and throughput per query type for both paths and the API's overhead.
 The API runs under gunicorn (`panier serve`) in a subprocess; the load comes from a few client
@@ -19,7 +20,6 @@ import os
 import platform
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,8 +35,8 @@ from elasticsearch import Elasticsearch
 from local_es import ES_VERSION, LocalEngine
 from panier_core.engine import build_client
 from panier_core.settings import Settings
-from query_api import places, queries
-from query_api.schemas import MERCHANT_SEARCH, PRODUCT_SEARCH, SUGGEST
+from query_api import places, product_search, queries
+from query_api.schemas import LOOKUP, MERCHANT_SEARCH, PRODUCT_SEARCH, SUGGEST
 
 PROFILES = {"quick": (1_000, 100_000), "full": (22_000, 2_200_000)}
 TOWNS = [
@@ -133,15 +133,32 @@ def api_path(kind: str, params: dict) -> str:
 
 
 def direct_call(es: Elasticsearch, settings: Settings, kind: str, params: dict) -> Callable[[], object]:
-    """The engine request the API would send for these parameters (built by the same code)."""
+    """The engine requests the API sends for these parameters, built and sent by the same code
+    (``query_api.product_search`` for products); each call returns the engine's ``took`` (ms) summed
+    over its requests, or None for lookups (``get`` reports none)."""
     if kind == "lookup":
-        alias = settings.alias("merchants" if params["id"].startswith("m-") else "products")
-        return lambda: es.get(index=alias, id=params["id"])
+        excludes = ["suggest", "suggest_near", "category_suggest", "versions"]  # as the routes ask
+        if params["id"].startswith("m-"):
+
+            def merchant_page() -> object:
+                es.get(index=settings.alias("merchants"), id=params["id"], source_excludes=excludes)
+                return None
+
+            return merchant_page
+        lookup = LOOKUP.load({})
+
+        def product_page() -> object:  # the get, then every store of the product, as the API does
+            alias = settings.alias("products")
+            doc = es.get(index=alias, id=params["id"], source_excludes=excludes)["_source"]
+            es.search(index=alias, **queries.stores_for_product(doc["product_key"], None, lookup["stores"]))
+            return None
+
+        return product_page
     if kind == "suggest":
         p = SUGGEST.load(params)
         body = queries.suggest(p["q"], (p["lat"], p["lon"]), p["size"])
         index = f"{settings.alias('merchants')},{settings.alias('products')}"
-        return lambda: es.search(index=index, **body)
+        return lambda: es.search(index=index, **body)["took"]
     schema = PRODUCT_SEARCH if kind in ("products", "facets") else MERCHANT_SEARCH
     p = schema.load(params)
     location = None
@@ -150,26 +167,24 @@ def direct_call(es: Elasticsearch, settings: Settings, kind: str, params: dict) 
         location = (place.lat, place.lon)
     radius = p.get("radius_km", 25.0)
     if schema is PRODUCT_SEARCH:
-        body = queries.products_search(p, location, radius, settings.quebec_boost)
 
-        def products_and_stores() -> object:  # the two requests the API sends, in order
-            result = es.search(index=settings.alias("products"), **body)
-            keys = [hit["_source"]["product_key"] for hit in result["hits"]["hits"]]
-            if keys:
-                es.search(
-                    index=settings.alias("products"), **queries.stores_of_products(keys, p, location, radius)
-                )
-            return result
+        def products() -> object:  # the page, then one _msearch for its stores and its facets
+            found = product_search.run(
+                es, settings.alias("products"), p, location, radius, settings.quebec_boost
+            )
+            return found.took
 
-        return products_and_stores
+        return products
     body = queries.merchants_search(p, location, radius)
-    return lambda: es.search(index=settings.alias("merchants"), **body)
+    return lambda: es.search(index=settings.alias("merchants"), **body)["took"]
 
 
 def run_load(
     calls: list[tuple[str, Callable[[], object]]], threads: int
-) -> tuple[dict[str, list[float]], float]:
+) -> tuple[dict[str, list[float]], float, dict[str, list[float]]]:
+    """Latency per kind (ms), seconds in all, and the engine's took per kind where calls return it."""
     latencies: dict[str, list[float]] = {}
+    took: dict[str, list[float]] = {}
     lock = threading.Lock()
     position = iter(range(len(calls)))
 
@@ -181,10 +196,12 @@ def run_load(
                 return
             kind, call = calls[i]
             t0 = time.perf_counter()
-            call()
+            engine_ms = call()
             elapsed = (time.perf_counter() - t0) * 1000
             with lock:
                 latencies.setdefault(kind, []).append(elapsed)
+                if isinstance(engine_ms, int):
+                    took.setdefault(kind, []).append(engine_ms)
 
     started = time.perf_counter()
     pool = [threading.Thread(target=worker) for _ in range(threads)]
@@ -192,7 +209,30 @@ def run_load(
         t.start()
     for t in pool:
         t.join()
-    return latencies, time.perf_counter() - started
+    return latencies, time.perf_counter() - started, took
+
+
+def measure(
+    calls: dict[str, list[tuple[str, Callable[[], object]]]], threads: int, block: int
+) -> dict[str, tuple[dict[str, list[float]], float, dict[str, list[float]]]]:
+    """Every call of each path twice, in blocks that alternate between the paths (ABBA order), so
+    that a machine getting busier or quieter during the run weighs on both alike."""
+    results: dict[str, tuple[dict[str, list[float]], float, dict[str, list[float]]]] = {
+        path: ({}, 0.0, {}) for path in calls
+    }
+    n = len(next(iter(calls.values())))
+    for repeat in range(2):
+        for j, start in enumerate(range(0, n, block)):
+            order = list(calls) if (j + repeat) % 2 == 0 else list(reversed(calls))
+            for path in order:
+                latencies, seconds, took = run_load(calls[path][start : start + block], threads)
+                kept_latencies, kept_seconds, kept_took = results[path]
+                for kind, values in latencies.items():
+                    kept_latencies.setdefault(kind, []).extend(values)
+                for kind, values in took.items():
+                    kept_took.setdefault(kind, []).extend(values)
+                results[path] = (kept_latencies, kept_seconds + seconds, kept_took)
+    return results
 
 
 def http_caller(port: int) -> Callable[[str], Callable[[], object]]:
@@ -258,8 +298,15 @@ def main() -> None:
         "--es-url", help="use this engine (already loaded with --prefix) instead of starting one"
     )
     parser.add_argument("--prefix", default="benchapi-")
+    parser.add_argument(
+        "--load", action="store_true", help="with --es-url: load the profile's catalogue there first (kept)"
+    )
+    parser.add_argument("--load-only", action="store_true", help="load (as --load), force-merge, stop")
     parser.add_argument("--requests", type=int, default=2_100, help="requests per path (a multiple of 7)")
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--block", type=int, default=70, help="requests per block; blocks alternate direct and API"
+    )
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
 
@@ -280,9 +327,11 @@ def main() -> None:
     es = build_client(settings).options(request_timeout=30)
     server = None
     try:
-        if not args.es_url:
+        if not args.es_url or args.load or args.load_only:
             load_catalogue(es, settings, merchants, listings)
-        es.options(request_timeout=600).indices.forcemerge(index=f"{args.prefix}*", max_num_segments=1)
+        es.options(request_timeout=1800).indices.forcemerge(index=f"{args.prefix}*", max_num_segments=1)
+        if args.load_only:
+            return
         rng = random.Random(7)
         mix = query_mix(
             rng,
@@ -320,14 +369,7 @@ def main() -> None:
         direct_calls = [(kind, direct_call(es, settings, kind, params)) for kind, params in mix]
         run_load(api_calls[:140], args.threads)  # warm-up: caches, JIT, connections
         run_load(direct_calls[:140], args.threads)
-        results = {}
-        for name, calls in (
-            ("direct", direct_calls),
-            ("api", api_calls),
-            ("direct2", direct_calls),
-            ("api2", api_calls),
-        ):
-            results[name] = run_load(calls, args.threads)
+        results = measure({"direct": direct_calls, "api": api_calls}, args.threads, args.block)
     finally:
         if server:
             server.terminate()
@@ -344,24 +386,26 @@ def main() -> None:
         f"machine: {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"Elasticsearch {ES_VERSION}, {args.threads} client threads, gunicorn 2 workers × 8 threads"
     )
-    print("\n| query | path | n | p50 ms | p90 ms | p99 ms |")
-    print("|---|---|---|---|---|---|")
+    print(f"analytics: {os.environ.get('PANIER_ANALYTICS', 'on (default)')}; load average {os.getloadavg()}")
+    print("\n| query | path | n | p50 ms | p90 ms | p99 ms | engine took p50 / p90 / p99 ms |")
+    print("|---|---|---|---|---|---|---|")
     summary = {}
     for kind in ["products", "merchants", "suggest", "facets", "map", "lookup", "all"]:
         for path in ("direct", "api"):
-            lat = [
-                x
-                for run in (path, path + "2")
-                for k, v in results[run][0].items()
-                if kind in (k, "all")
-                for x in v
-            ]
+            latencies, _, took = results[path]
+            lat = [x for k, v in latencies.items() if kind in (k, "all") for x in v]
             p50, p90, p99 = (percentile(lat, p) for p in (0.5, 0.9, 0.99))
             summary[(kind, path)] = (p50, p99)
-            print(f"| {kind} | {path} | {len(lat)} | {p50:.2f} | {p90:.2f} | {p99:.2f} |")
+            engine = [x for k, v in took.items() if kind in (k, "all") for x in v]
+            engine_cell = (
+                " / ".join(f"{percentile(engine, p):.0f}" for p in (0.5, 0.9, 0.99))
+                if engine and kind != "all"
+                else ""
+            )
+            print(f"| {kind} | {path} | {len(lat)} | {p50:.2f} | {p90:.2f} | {p99:.2f} | {engine_cell} |")
     for path in ("direct", "api"):
-        seconds = statistics.mean(results[r][1] for r in (path, path + "2"))
-        print(f"\nthroughput {path}: {args.requests / seconds:,.0f} requests/s")
+        n = sum(len(v) for v in results[path][0].values())
+        print(f"\nthroughput {path}: {n / results[path][1]:,.0f} requests/s")
     (d50, d99), (a50, a99) = summary[("all", "direct")], summary[("all", "api")]
     print(f"\nAPI overhead: p50 +{a50 - d50:.2f} ms (target ≤ 1 ms), p99 ×{a99 / d99:.2f} (target ≤ 1.25)")
     print(

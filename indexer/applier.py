@@ -139,10 +139,11 @@ class Applier:
         for position, change in enumerate(changes):
             by_kind[change.type].append(position)
 
-        merchants_now = self._read(live_m, {changes[i].id for i in by_kind["merchant"]}) if live_m else {}
-        products_now = self._read(live_p, {changes[i].id for i in by_kind["product"]}) if live_p else {}
-        if owner is not None:
-            self._check_owner(changes, owner, products_now, outcomes)
+        merchant_ids = {changes[i].id for i in by_kind["merchant"]}
+        product_ids = {changes[i].id for i in by_kind["product"]}
+        if owner is not None:  # refuse another merchant's listings before logging anything
+            owned = self._read(live_p, product_ids) if live_p else {}
+            self._check_owner(changes, owner, owned, outcomes)
         # Merchants a product upsert needs: from this batch, else from the merchants alias.
         wanted = {
             changes[i].record["merchant_id"]
@@ -164,8 +165,13 @@ class Applier:
             feed.log(self.es, self.settings, accepted, self.source)
         # Only now look for a reindex's -next alias: a change logged before it appeared is replayed
         # by that reindex; one logged after sees it here (see indexer.batch). The live alias is
-        # written last: if the reindex goes live in between, the change is already in its index.
+        # written last, and read again when a -next exists: if the reindex went live in between,
+        # that read (and so the write) lands on the new index, not on the one it replaced.
         targets = self.targets()
+        # Read what the live aliases hold only now: read before that check, a document could come
+        # from an index a reindex has just replaced, and the write would follow it there.
+        merchants_now = self._read(live_m, merchant_ids) if live_m else {}
+        products_now = self._read(live_p, product_ids) if live_p else {}
 
         merchant_groups = _group(changes, by_kind["merchant"], outcomes)
         merchants_after: dict[str, Doc] = {}  # every merchant of the batch as it is now
@@ -175,7 +181,7 @@ class Applier:
                     index,
                     merchant_groups,
                     _merchant_merger(changes),
-                    merchants_now if n == 0 else None,
+                    merchants_now if n == 0 and len(targets.merchants) == 1 else None,
                     stats,
                 )
             except TargetGone:
@@ -202,7 +208,11 @@ class Applier:
             merger = _product_merger(changes, merchant_fields, indexed_at, owner)
             try:
                 results = self._converge(
-                    index, product_groups, merger, products_now if n == 0 else None, stats
+                    index,
+                    product_groups,
+                    merger,
+                    products_now if n == 0 and len(targets.products) == 1 else None,
+                    stats,
                 )
                 # Every merchant of the batch, changed now or not: a change whose propagation was cut
                 # short (crash, engine lost) finishes when it is sent again.

@@ -41,7 +41,7 @@ class Change:
 
 class _Envelope(Schema):
     class Meta:
-        unknown = RAISE
+        unknown = EXCLUDE  # as for records: upstream systems may add fields
 
     op = fields.String(required=True, validate=validate.OneOf(OPS, error="must be one of {choices}"))
     type = fields.String(validate=validate.OneOf(TYPES, error="must be one of {choices}"))

@@ -40,6 +40,13 @@ class Settings:
     api_engine_timeout: float = 2.0  # seconds an engine request may take before the API answers 503
     quebec_boost: float = 1.25  # relevance multiplier for certified Quebec products (1 = none)
     cors_origins: tuple[str, ...] = ()  # e.g. ("https://panier.example",); empty = no CORS headers
+    # Which blueprints an API process serves: "search" (shoppers) and/or "ingest" (merchants).
+    api_parts: tuple[str, ...] = ("search", "ingest")
+    # Search analytics (query_api/analytics.py). On by default from the environment (PANIER_ANALYTICS);
+    # off for Settings built in code (tests, scripts) unless they ask, so they never write events.
+    analytics: bool = False
+    analytics_es_url: str | None = None  # where events go; None = es_url (same credentials)
+    analytics_queue_size: int = 10_000  # events waiting in memory per worker; beyond, dropped and counted
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -61,6 +68,12 @@ class Settings:
                 raise SettingsError(f"{name} must be ≥ 0, got {raw}")
             return value
 
+        def switch(name: str, default: bool) -> bool:
+            raw = (get(name) or ("on" if default else "off")).lower()
+            if raw not in ("on", "off", "true", "false", "1", "0", "yes", "no"):
+                raise SettingsError(f"{name} must be on or off, got {raw!r}")
+            return raw in ("on", "true", "1", "yes")
+
         settings = cls(
             es_url=get("PANIER_ES_URL") or DEFAULT_ES_URL,
             es_api_key=get("PANIER_ES_API_KEY"),
@@ -76,6 +89,12 @@ class Settings:
             api_engine_timeout=float(number("PANIER_API_ENGINE_TIMEOUT", 2.0, float)),
             quebec_boost=float(number("PANIER_QUEBEC_BOOST", 1.25, float)),
             cors_origins=tuple(o.strip() for o in (get("PANIER_CORS_ORIGINS") or "").split(",") if o.strip()),
+            api_parts=tuple(
+                p.strip() for p in (get("PANIER_API") or "search,ingest").split(",") if p.strip()
+            ),
+            analytics=switch("PANIER_ANALYTICS", True),
+            analytics_es_url=get("PANIER_ANALYTICS_ES_URL"),
+            analytics_queue_size=int(number("PANIER_ANALYTICS_QUEUE_SIZE", 10_000, int)),
         )
         settings.validate()
         return settings
@@ -94,6 +113,15 @@ class Settings:
             raise SettingsError(f"PANIER_ES_CA_CERTS={self.es_ca_certs!r}: no such file")
         if not 1.0 <= self.quebec_boost <= 10.0:
             raise SettingsError(f"PANIER_QUEBEC_BOOST must be between 1 and 10, got {self.quebec_boost}")
+        if not self.api_parts or set(self.api_parts) - {"search", "ingest"}:
+            parts = ",".join(self.api_parts)
+            raise SettingsError(f"PANIER_API must list search and/or ingest, got {parts!r}")
+        if self.analytics_es_url and not self.analytics_es_url.startswith(("http://", "https://")):
+            raise SettingsError(
+                f"PANIER_ANALYTICS_ES_URL must start with http:// or https://, got {self.analytics_es_url!r}"
+            )
+        if self.analytics_queue_size < 1:
+            raise SettingsError(f"PANIER_ANALYTICS_QUEUE_SIZE must be ≥ 1, got {self.analytics_queue_size}")
         if not re.fullmatch(r"\d+[mg]", self.local_es_heap):
             raise SettingsError(f"PANIER_ES_HEAP must look like 512m or 1g, got {self.local_es_heap!r}")
 

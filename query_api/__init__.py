@@ -12,23 +12,30 @@ MAX_BODY_BYTES = 64 * 1024
 
 def create_app(settings: Settings | None = None, client: Elasticsearch | None = None) -> Flask:
     """App factory: settings from the environment unless given; one pooled engine client per app."""
-    from query_api import engine, errors, search
+    from query_api import analytics, engine, errors, ingest, metrics, search
 
     settings = settings or Settings.from_env()
     app = Flask(__name__)
-    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.config["MAX_CONTENT_LENGTH"] = ingest.MAX_BODY_BYTES
     app.json.ensure_ascii = False  # French values as stored
     app.json.sort_keys = False
     engine.init_app(app, settings, client)
     errors.init_app(app)
+    metrics.init_app(app)  # after errors: it counts the engine errors those handlers answer
+    analytics.init_app(app, settings)
 
     @app.before_request
     def refuse_large_bodies() -> None:
         # GET endpoints never read their body, so Flask's own limit would not trigger: check here.
-        if (request.content_length or 0) > MAX_BODY_BYTES:
+        # Merchants' ingest batches may be larger (up to ingest.MAX_BODY_BYTES, Flask's own limit).
+        limit = ingest.MAX_BODY_BYTES if request.blueprint == "ingest" else MAX_BODY_BYTES
+        if (request.content_length or 0) > limit:
             abort(413)
 
-    app.register_blueprint(search.bp)
+    if "search" in settings.api_parts:
+        app.register_blueprint(search.bp)
+    if "ingest" in settings.api_parts:
+        app.register_blueprint(ingest.bp)
     if settings.cors_origins:
         from flask_cors import CORS
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import elasticsearch
-from flask import Blueprint, request
+from flask import Blueprint, g, request
 
 from indexer.aliases import indices_of
-from query_api import queries
+from query_api import analytics, product_search, queries
 from query_api.engine import get_engine, get_settings
 from query_api.errors import ApiError
+from query_api.responses import json_response
 from query_api.schemas import (
     DEFAULT_RADIUS_KM,
     LOOKUP,
@@ -117,7 +118,8 @@ def merchants():
     answer["next_cursor"] = encode_cursor(hits[-1]["sort"]) if len(hits) == params["per_page"] else None
     if "zoom" in params:
         answer["clusters"] = queries.clusters(result.get("aggregations", {}))
-    return answer
+    g.search_event = analytics.Search("merchants", params, echo, total, result["took"])
+    return json_response(answer)
 
 
 def _store(hit: dict[str, Any], position: int | None) -> dict[str, Any]:
@@ -142,20 +144,17 @@ def products():
     params = _args(PRODUCT_SEARCH)
     location, radius, echo = _location(params)
     settings = get_settings()
-    body = queries.products_search(params, location, radius, settings.quebec_boost)
-    es = get_engine()
-    result = es.search(index=settings.alias("products"), **body)
+    found = product_search.run(
+        get_engine(), settings.alias("products"), params, location, radius, settings.quebec_boost
+    )
+    result = found.page
     hits = result["hits"]["hits"]
     stores_by_key: dict[str, tuple[int, list[dict[str, Any]]]] = {}
-    if hits:
-        keys = [hit["_source"]["product_key"] for hit in hits]
-        stores = es.search(
-            index=settings.alias("products"), **queries.stores_of_products(keys, params, location, radius)
-        )
+    if found.stores:
         store_position = 1 if location else None
-        for bucket in stores["aggregations"]["by_product"]["buckets"]:
-            found = [_store(h, store_position) for h in bucket["stores"]["hits"]["hits"]]
-            stores_by_key[bucket["key"]] = (bucket["doc_count"], found)
+        for bucket in found.stores["by_product"]["buckets"]:
+            listed = [_store(h, store_position) for h in bucket["stores"]["hits"]["hits"]]
+            stores_by_key[bucket["key"]] = (bucket["doc_count"], listed)
     items = []
     for hit in hits:
         source = hit["_source"]
@@ -181,13 +180,15 @@ def products():
         "total": total,
         "listings": result["hits"]["total"]["value"],
         "items": items,
-        "facets": _facets(aggregations, ("category", "brand", "certification", "quebec", "price")),
+        "facets": _facets(found.facets, ("category", "brand", "certification", "quebec", "price")),
+        "facets_approximate": found.facets_approximate,
         "page": _page(params, total),
         "location": echo,
     }
     if "zoom" in params:
         answer["clusters"] = queries.clusters(aggregations)
-    return answer
+    g.search_event = analytics.Search("products", params, echo, total, result["took"])
+    return json_response(answer)
 
 
 @bp.get("/suggest")
@@ -220,7 +221,10 @@ def suggest():
             if kind in ("merchant", "product"):
                 item["id"] = source["id"]
             items.append(item)
-    return {"q": params["q"], "items": items[: params["size"]]}
+    g.search_event = analytics.Search(
+        "suggest", params, None, min(len(items), params["size"]), result["took"]
+    )
+    return json_response({"q": params["q"], "items": items[: params["size"]]})
 
 
 @bp.get("/merchants/<merchant_id>")
@@ -229,12 +233,12 @@ def merchant(merchant_id: str):
     doc = get_engine().get(
         index=get_settings().alias("merchants"),
         id=merchant_id,
-        source_excludes=["suggest", "suggest_near", "category_suggest"],
+        source_excludes=["suggest", "suggest_near", "category_suggest", "versions"],
     )
     source = doc["_source"]
-    if source.get("active") is False:
+    if source.pop("deleted", False) or source.get("active") is False:  # GET ignores the alias filter
         raise ApiError(404, "not found")
-    return source
+    return json_response(source)
 
 
 @bp.get("/products/<listing_id>")
@@ -247,14 +251,16 @@ def product(listing_id: str):
     doc = es.get(
         index=settings.alias("products"),
         id=listing_id,
-        source_excludes=["suggest", "suggest_near", "category_suggest"],
+        source_excludes=["suggest", "suggest_near", "category_suggest", "versions"],
     )["_source"]
+    if doc.get("deleted") or "product_key" not in doc:  # a tombstone (GET ignores the alias filter)
+        raise ApiError(404, "not found")
     result = es.search(
         index=settings.alias("products"),
         **queries.stores_for_product(doc["product_key"], location, params["stores"]),
     )
     position = 1 if location else None
-    return {
+    page = {
         "product_key": doc["product_key"],
         "name": doc["name"],
         "brand": doc.get("brand"),
@@ -267,6 +273,7 @@ def product(listing_id: str):
         "stores": [_store(h, position) for h in result["hits"]["hits"]],
         "location": echo,
     }
+    return json_response(page)
 
 
 @bp.get("/openapi.json")

@@ -61,7 +61,7 @@ def merchants_search(params: dict[str, Any], location: Location | None, radius_k
         "sort": sort,
         "track_total_hits": True,
         **({"highlight": highlight(params["q"])} if params.get("q") else {}),
-        "_source": {"excludes": ["suggest", "suggest_near", "category_suggest"]},
+        "_source": {"excludes": ["suggest", "suggest_near", "category_suggest", "versions", "deleted"]},
         "aggs": aggs,
         **paging(params),
         **({"search_after": params["cursor"]} if "cursor" in params else {}),

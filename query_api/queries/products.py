@@ -45,25 +45,59 @@ def _product_filters(
     return filters
 
 
+# Facets. A search with words counts them in its page request, over every matching listing: a few
+# thousand listings usually, and counting costs less there than a second pass would. A search
+# without words matches every listing in its radius (1.5 million within 50 km of Montréal), so its
+# facets come from a second request run beside the stores one: exact up to EXACT_FACETS_UP_TO
+# listings, else from a random sample of about FACET_SAMPLE listings, scaled back to the whole
+# (random_sampler). Counting those 1.5 million listings cost 250 ms of the engine's CPU; the sample, 10.
+FACET_SAMPLE = 10_000
+EXACT_FACETS_UP_TO = 2 * FACET_SAMPLE  # the sampler takes probabilities up to 0.5, or exactly 1
+FACET_SEED = 42  # the same sample for the same search, page after page
+FACET_AGGS: dict[str, Any] = {
+    "category": {"terms": {"field": "categories", "size": 20}},
+    "brand": {"terms": {"field": "brand", "size": 20, "shard_size": 100}},
+    "certification": {"terms": {"field": "certifications", "size": 10}},
+    "quebec": {"terms": {"field": "quebec_product", "size": 2}},
+    "price": {"range": {"field": "price", "keyed": False, "ranges": PRICE_RANGES}},
+}
+# What a product hit shows (its stores come from stores_of_products): less to read, send and parse.
+HIT_SOURCE = [
+    "product_key",
+    "name",
+    "brand",
+    "gtin",
+    "categories",
+    "quebec_product",
+    "certifications",
+    "price",
+]
+
+
+def _matching(
+    params: dict[str, Any], location: Location | None, radius_km: float, aggs: dict[str, Any]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(text clauses, filters) of the listings a product search matches; adds map clusters to aggs."""
+    filters = _product_filters(params, location, radius_km)
+    map_view("merchant.location", params, filters, aggs)
+    text = [text_query(params["q"], PRODUCT_TEXT_FIELDS)] if params.get("q") else []
+    return text, filters
+
+
 def products_search(
     params: dict[str, Any], location: Location | None, radius_km: float, quebec_boost: float
 ) -> dict[str, Any]:
-    """One hit per product (collapse on product_key), each with its nearest stores, in stock first."""
-    filters = _product_filters(params, location, radius_km)
+    """One hit per product (collapse on product_key): the page, the number of matching listings
+    and of distinct products, map clusters and, for a search with words, the facets. The stores
+    (and the other facets) come next, from follow_up_searches."""
     aggs: dict[str, Any] = {
         "products": {"cardinality": {"field": "product_key", "precision_threshold": 40000}},
-        "category": {"terms": {"field": "categories", "size": 20}},
-        "brand": {"terms": {"field": "brand", "size": 20}},
-        "certification": {"terms": {"field": "certifications", "size": 10}},
-        "quebec": {"terms": {"field": "quebec_product", "size": 2}},
-        "price": {"range": {"field": "price", "keyed": False, "ranges": PRICE_RANGES}},
+        **(FACET_AGGS if facets_with_page(params) else {}),
     }
-    map_view("merchant.location", params, filters, aggs)
+    text, filters = _matching(params, location, radius_km, aggs)
     base = {
         "bool": {
-            "must": [text_query(params["q"], PRODUCT_TEXT_FIELDS)]
-            if params.get("q")
-            else [{"match_all": {}}],
+            "must": text or [{"match_all": {}}],
             "filter": filters,
             "must_not": [{"term": {"merchant.active": False}}],
         }
@@ -103,12 +137,43 @@ def products_search(
         "collapse": {"field": "product_key"},
         "track_total_hits": True,
         **({"highlight": highlight(params["q"])} if params.get("q") else {}),
-        "_source": {"excludes": ["suggest", "suggest_near", "category_suggest", "description"]},
+        "_source": HIT_SOURCE,
         "aggs": aggs,
         **paging(params),
     }
 
 
+def facets_with_page(params: dict[str, Any]) -> bool:
+    """Whether the page request counts the facets (a search with words) or a second one does."""
+    return bool(params.get("q"))
+
+
+def facet_probability(listings: int) -> float:
+    """1 (every listing counted) up to EXACT_FACETS_UP_TO listings, else a sample of ~FACET_SAMPLE."""
+    return 1.0 if listings <= EXACT_FACETS_UP_TO else FACET_SAMPLE / listings
+
+
+def product_facets(
+    params: dict[str, Any], location: Location | None, radius_km: float, listings: int
+) -> dict[str, Any]:
+    """Facets of the listings a product search matched (``listings`` of them), exact or sampled.
+    Filter context only: counting needs no relevance."""
+    text, filters = _matching(params, location, radius_km, {})
+    return {
+        "size": 0,
+        "track_total_hits": False,
+        "query": {"bool": {"filter": text + filters, "must_not": [{"term": {"merchant.active": False}}]}},
+        "aggs": {
+            "sample": {
+                "random_sampler": {"probability": facet_probability(listings), "seed": FACET_SEED},
+                "aggs": FACET_AGGS,
+            }
+        },
+    }
+
+
+# Type-ahead inputs and the change-ordering bookkeeping (indexer.merge): never part of an answer.
+INTERNAL_FIELDS = ["suggest", "suggest_near", "category_suggest", "versions", "deleted"]
 STORE_SOURCE = ["id", "price", "stock", "in_stock", "merchant.id", "merchant.name", "merchant.city"]
 
 
@@ -130,6 +195,7 @@ def stores_of_products(
         filters.append({"geo_bounding_box": {"merchant.location": params["bbox"]}})
     return {
         "size": 0,
+        "track_total_hits": False,
         "query": {"bool": {"filter": filters, "must_not": [{"term": {"merchant.active": False}}]}},
         "aggs": {
             "by_product": {
@@ -163,3 +229,27 @@ def stores_for_product(product_key: str, location: Location | None, size: int) -
         "track_total_hits": True,
         "_source": STORE_SOURCE,
     }
+
+
+def follow_up_searches(
+    alias: str,
+    product_keys: list[str],
+    params: dict[str, Any],
+    location: Location | None,
+    radius_km: float,
+    facets_of: int | None,
+) -> list[dict[str, Any]]:
+    """The ``_msearch`` lines that complete a product search once its page is known: the stores of
+    the page's products and, when the page did not count them, the facets of its ``facets_of``
+    listings (the engine runs both in parallel, in one round trip).
+
+    Neither goes through the engine's request cache: stock changes refresh the index every second,
+    so a cached answer would rarely be reused (while a benchmark's small vocabulary would reuse it
+    all the time)."""
+    header = {"index": alias, "request_cache": False}
+    lines: list[dict[str, Any]] = []
+    if product_keys:
+        lines += [header, stores_of_products(product_keys, params, location, radius_km)]
+    if facets_of:
+        lines += [header, product_facets(params, location, radius_km, facets_of)]
+    return lines

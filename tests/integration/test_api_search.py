@@ -178,11 +178,49 @@ def ids_of_brand(body: dict) -> list[str]:
 
 
 def test_product_facets_cover_category_brand_certification_price_and_quebec(client):
-    facets = get(client, "/v1/products?per_page=1")["facets"]
+    body = get(client, "/v1/products?per_page=1")
+    assert body["facets_approximate"] is False  # 13 listings: every one counted
+    facets = body["facets"]
     assert {"value": "Aliments du Québec", "count": 7} in facets["certification"]
     assert {f["value"] for f in facets["quebec"]} == {True, False}
     assert sum(f["count"] for f in facets["price"]) == 13
     assert facets["price"][0] == {"value": "< 5 $", "count": 1}
+
+
+def test_facets_of_a_search_with_words_count_every_matching_listing(client):
+    body = get(client, "/v1/products?q=miel")
+    assert body["facets_approximate"] is False and body["listings"] == 2
+    assert {"value": "Miels", "count": 2} in body["facets"]["category"]
+    assert sorted(f["value"] for f in body["facets"]["brand"]) == ["Honey Import Co", "Rucher Boréal"]
+    assert body["facets"]["quebec"] == [{"value": False, "count": 1}, {"value": True, "count": 1}]
+
+
+def test_facets_of_a_large_result_come_from_a_sample_and_say_so(client, monkeypatch):
+    from query_api.queries import products
+
+    exact = get(client, "/v1/products?per_page=1")  # no words: facets from a second request
+    monkeypatch.setattr(products, "EXACT_FACETS_UP_TO", 6)  # as if 13 listings were many
+    monkeypatch.setattr(products, "FACET_SAMPLE", 6)
+    body = get(client, "/v1/products?per_page=1")
+    assert body["facets_approximate"] is True
+    assert (body["total"], body["listings"]) == (exact["total"], exact["listings"])  # never sampled
+    assert [i["product_key"] for i in body["items"]] == [i["product_key"] for i in exact["items"]]
+    assert set(body["facets"]) == set(exact["facets"])
+    assert all(f["count"] >= 0 for values in body["facets"].values() for f in values)
+    assert get(client, "/v1/products?per_page=1&page=2")["facets"] == body["facets"]  # the same sample
+
+
+def test_nothing_found_still_answers_every_facet(client):
+    body = get(client, "/v1/products?q=trottinette")
+    assert body["total"] == body["listings"] == 0 and body["items"] == []
+    assert body["facets"]["category"] == [] and [f["count"] for f in body["facets"]["price"]] == [0] * 5
+    assert body["facets_approximate"] is False
+
+
+def test_one_typo_in_a_product_name_still_finds_it(client):
+    names = [i["name"] for i in get(client, "/v1/products?q=croustiles")["items"]]
+    assert names == ["Croustilles nature, 200 g"]
+    assert get(client, "/v1/products?q=sirrop%20d%27%C3%A9rable")["items"][0]["name"].startswith("Sirop")
 
 
 def test_sort_by_price_orders_products_by_their_cheapest_listing(client):
@@ -327,3 +365,16 @@ def test_answers_have_exactly_the_documented_shape(client, url, schema):
     from query_api import responses
 
     getattr(responses, schema)().load(get(client, url))  # raises on a missing, extra or mistyped field
+
+
+def test_a_failed_search_inside_an_msearch_raises_as_a_failed_search_would(es, api_settings):
+    import elasticsearch
+
+    from query_api.product_search import msearch
+
+    with pytest.raises(elasticsearch.NotFoundError) as missing:
+        msearch(es, [{"index": f"{api_settings.index_prefix}nothing-here"}, {"query": {"match_all": {}}}])
+    assert missing.value.error == "index_not_found_exception"  # the API answers it 503 "not loaded"
+    with pytest.raises(elasticsearch.BadRequestError):
+        sampler = {"random_sampler": {"probability": 0.7}, "aggs": {}}
+        msearch(es, [{"index": api_settings.alias("products")}, {"size": 0, "aggs": {"s": sampler}}])

@@ -2,7 +2,9 @@
 
 Docker is not available where Panier is developed, so the stack is never started here. These
 tests hold the file to the facts the rest of the project relies on: the engine version of the
-local runner, the client's major version, the settings the API reads and the synonyms file.
+local runner, the client's major version, the settings the API reads, the synonyms file, the start
+order (healthchecks and depends_on conditions), what the one-shot `setup` runs and which
+credentials each service gets.
 """
 
 import re
@@ -12,6 +14,8 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+
+from panier_core.security import KEY_FILES
 
 REPO = Path(__file__).resolve().parents[2]
 ES_CONFIG_DIR = "/usr/share/elasticsearch/config"
@@ -28,6 +32,8 @@ def _read_es_version() -> str:
 ES_VERSION = _read_es_version()
 COMPOSE = yaml.safe_load((REPO / "docker-compose.yml").read_text(encoding="utf-8"))
 SERVICES: dict = COMPOSE["services"]
+DEFAULT_SERVICES = ("elasticsearch", "kibana-password", "kibana", "setup", "api", "ingest")
+SECRETS_DIR = "/var/lib/panier"  # where `setup` writes the API keys; the Dockerfile creates it
 
 
 def environment(service: dict) -> dict[str, str]:
@@ -93,6 +99,22 @@ def profiles(service: dict) -> list[str]:
     return list(service.get("profiles") or [])
 
 
+def script(service: dict) -> str:
+    """The shell script a service runs (`sh -c <script>`), or its command joined."""
+    command = service["command"]
+    return command if isinstance(command, str) else " ".join(command)
+
+
+def named_volume_mounts(service: dict) -> dict[str, tuple[str, bool]]:
+    """target -> (named volume, read-only) for the service's named-volume mounts."""
+    mounts = {}
+    for volume in service.get("volumes", []):
+        parts = str(volume).split(":")
+        if len(parts) >= 2 and not parts[0].startswith((".", "/")):
+            mounts[parts[1]] = (parts[0], len(parts) >= 3 and "ro" in parts[2].split(","))
+    return mounts
+
+
 def is_elasticsearch_node(name: str, service: dict) -> bool:
     """Runs the Elasticsearch image as a node (one-shot helpers reuse the image for scripts)."""
     repository = image_tag(service)[0] if "image" in service else ""
@@ -124,8 +146,8 @@ def elasticsearch_client_major_bounds() -> tuple[int, int]:
     return int(lower.group(1)), int(upper.group(1)) - 1
 
 
-def test_default_stack_has_elasticsearch_kibana_and_api():
-    for name in ("elasticsearch", "kibana", "api"):
+def test_default_stack_has_elasticsearch_kibana_setup_and_the_two_apis():
+    for name in DEFAULT_SERVICES:
         assert name in SERVICES, f"service {name!r} missing"
         assert not profiles(SERVICES[name]), f"{name!r} must start with a plain `docker compose up`"
 
@@ -153,14 +175,16 @@ def test_elasticsearch_major_matches_the_python_client_pin():
     assert elasticsearch_client_major_bounds() == (es_major, es_major)
 
 
-@pytest.mark.parametrize(("service", "port"), [("elasticsearch", 9200), ("kibana", 5601), ("api", 8000)])
+@pytest.mark.parametrize(
+    ("service", "port"), [("elasticsearch", 9200), ("kibana", 5601), ("api", 8000), ("ingest", 8001)]
+)
 def test_service_port_is_published_to_the_host(service, port):
     assert port in published_ports(SERVICES[service])
 
 
 def test_every_long_running_service_has_a_healthcheck():
     one_shots = one_shot_services()
-    assert "setup" in one_shots, "kibana should wait for `setup` to complete"
+    assert {"kibana-password", "setup"} <= one_shots
     for name, service in SERVICES.items():
         if name in one_shots:
             continue
@@ -185,7 +209,7 @@ def test_default_elasticsearch_is_a_secured_single_node():
     assert SERVICES["elasticsearch"]["ulimits"]["memlock"] == {"soft": -1, "hard": -1}
 
 
-def test_kibana_logs_in_as_kibana_system_after_setup_set_its_password():
+def test_kibana_logs_in_as_kibana_system_after_its_password_was_set():
     kibana = SERVICES["kibana"]
     env = environment(kibana)
     # Kibana 8 refuses to start as the `elastic` superuser.
@@ -194,22 +218,103 @@ def test_kibana_logs_in_as_kibana_system_after_setup_set_its_password():
     assert urlsplit(env["ELASTICSEARCH_HOSTS"]).hostname == "elasticsearch"
     assert depends_on(kibana) == {
         "elasticsearch": "service_healthy",
-        "setup": "service_completed_successfully",
+        "kibana-password": "service_completed_successfully",
     }
     assert "/api/status" in " ".join(kibana["healthcheck"]["test"])
-    setup_script = " ".join(SERVICES["setup"]["command"])
-    assert "/_security/user/kibana_system/_password" in setup_script
+    assert "/_security/user/kibana_system/_password" in script(SERVICES["kibana-password"])
 
 
-def test_api_talks_to_the_elasticsearch_service():
-    api = SERVICES["api"]
-    env = environment(api)
-    url = urlsplit(env["PANIER_ES_URL"])
-    assert (url.scheme, url.hostname, url.port) == ("http", "elasticsearch", 9200)
+def test_one_shot_services_are_never_restarted():
+    for name in one_shot_services():
+        assert SERVICES[name].get("restart") == "no", name
+
+
+def test_dependencies_exist_and_default_services_never_wait_for_a_profile():
+    for name, service in SERVICES.items():
+        for dependency in depends_on(service):
+            assert dependency in SERVICES, f"{name} depends on unknown {dependency!r}"
+            if not profiles(service):
+                assert not profiles(SERVICES[dependency]), f"{name} waits for a profiled service"
+
+
+def test_start_order_is_engine_then_kibana_then_setup_then_the_apis():
+    assert depends_on(SERVICES["kibana-password"]) == {"elasticsearch": "service_healthy"}
+    assert depends_on(SERVICES["setup"]) == {"elasticsearch": "service_healthy", "kibana": "service_healthy"}
+    for api in ("api", "ingest"):
+        assert depends_on(SERVICES[api]) == {
+            "elasticsearch": "service_healthy",
+            "setup": "service_completed_successfully",
+        }, api
+
+
+def test_setup_creates_indices_loads_sample_data_secures_then_imports_kibana_objects():
+    steps = script(SERVICES["setup"])
+    order = ["panier init", "panier sample", "panier reindex all", "panier es setup-security",
+             "panier kibana import"]  # fmt: skip
+    positions = [steps.find(step) for step in order]
+    assert -1 not in positions, dict(zip(order, positions, strict=True))
+    assert positions == sorted(positions)
+    assert f"--keys-dir {SECRETS_DIR}" in steps
+    # First run only: the sample data is not loaded, nor keys created, again on every `up`.
+    assert "sample-loaded" in steps
+    assert all(KEY_FILES[purpose] in steps for purpose in KEY_FILES)
+
+
+def test_only_setup_and_the_engine_side_services_know_the_elastic_password():
+    env = environment(SERVICES["setup"])
     assert env["PANIER_ES_USERNAME"] == "elastic"
     assert "${ELASTIC_PASSWORD" in env["PANIER_ES_PASSWORD"]
-    assert depends_on(api)["elasticsearch"] == "service_healthy"
-    assert "http://localhost:8000/v1/health" in " ".join(api["healthcheck"]["test"])
+    assert urlsplit(env["PANIER_KIBANA_URL"])[:2] == ("http", "kibana:5601")
+    holders = {
+        name
+        for name, service in SERVICES.items()
+        if not profiles(service) and any("${ELASTIC_PASSWORD" in v for v in environment(service).values())
+    }
+    assert holders == {"elasticsearch", "kibana-password", "setup"}
+
+
+@pytest.mark.parametrize(("service", "purpose", "port", "part"), [
+    ("api", "query-api", 8000, "search"), ("ingest", "indexer", 8001, "ingest"),
+])  # fmt: skip
+def test_each_api_runs_panier_serve_with_its_own_api_key_from_the_setup_volume(service, purpose, port, part):
+    definition = SERVICES[service]
+    env = environment(definition)
+    url = urlsplit(env["PANIER_ES_URL"])
+    assert (url.scheme, url.hostname, url.port) == ("http", "elasticsearch", 9200)
+    assert "PANIER_ES_USERNAME" not in env and "PANIER_ES_PASSWORD" not in env
+    assert env["PANIER_API"] == part
+    command = script(definition)
+    # $$ is Compose's escape for a $ the container's shell expands.
+    assert f'PANIER_ES_API_KEY="$$(cat {SECRETS_DIR}/{KEY_FILES[purpose]})"' in command
+    assert f"exec panier serve --host 0.0.0.0 --port {port}" in command
+    secrets = named_volume_mounts(SERVICES["setup"])[SECRETS_DIR][0]
+    assert named_volume_mounts(definition)[SECRETS_DIR] == (secrets, True)
+    assert secrets in COMPOSE["volumes"]
+
+
+def test_api_healthchecks_ask_endpoints_that_need_no_credentials():
+    assert "http://localhost:8000/v1/health" in " ".join(SERVICES["api"]["healthcheck"]["test"])
+    assert "http://localhost:8001/metrics" in " ".join(SERVICES["ingest"]["healthcheck"]["test"])
+
+
+def test_every_panier_service_uses_the_same_image_and_index_prefix():
+    panier = {name: s for name, s in SERVICES.items() if "build" in s}
+    assert set(panier) == {"setup", "api", "ingest"}
+    assert {s["image"] for s in panier.values()} == {"panier:local"}
+    # Aliases, roles and Kibana data views all follow the prefix: one value for the whole stack.
+    assert len({environment(s)["PANIER_INDEX_PREFIX"] for s in panier.values()}) == 1
+
+
+def test_the_image_prepares_the_secrets_directory_for_its_unprivileged_user():
+    dockerfile = (REPO / "Dockerfile").read_text(encoding="utf-8")
+    assert f"mkdir -p {SECRETS_DIR} && chown panier {SECRETS_DIR}" in dockerfile
+    assert "USER panier" in dockerfile
+
+
+def test_docs_describe_every_default_service():
+    docs = (REPO / "docs" / "docker.md").read_text(encoding="utf-8")
+    for name in DEFAULT_SERVICES:
+        assert f"`{name}`" in docs, name
 
 
 def test_api_is_built_from_the_repository_dockerfile():

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from query_api import queries
 from query_api.schemas import MERCHANT_SEARCH, PRODUCT_SEARCH
 
@@ -20,13 +22,25 @@ def test_text_is_typo_tolerant_on_names_with_a_prefix_and_boosts_phrase_and_exac
     exact, fuzzy = q["should"][0]["multi_match"], q["should"][1]["multi_match"]
     assert "fuzziness" not in exact and exact["fields"] == queries.MERCHANT_TEXT_FIELDS
     assert (
-        fuzzy["fuzziness"] == "AUTO"
-        and fuzzy["prefix_length"] == 1
+        fuzzy["fuzziness"] == "AUTO:4,7"
+        and fuzzy["prefix_length"] == 2
         and fuzzy["fields"] == ["name", "brand.text"]
     )
-    assert {"match_phrase": {"name": {"query": "fromagerie", "boost": 2}}} in q["should"]
+    assert {"match_phrase": {"name": {"query": "fromagerie", "analyzer": "french_text", "boost": 2}}} in q[
+        "should"
+    ]
     assert {"term": {"name.exact": {"value": "fromagerie", "boost": 5}}} in q["should"]
     assert q["minimum_should_match"] == 1
+
+
+def test_synonyms_apply_to_the_exact_clause_only_and_a_multi_word_synonym_is_not_a_phrase():
+    exact, fuzzy, phrase, _ = queries.text_query("sirop d'érable", queries.PRODUCT_TEXT_FIELDS)["bool"][
+        "should"
+    ]
+    # the search analyzer (with synonyms) is the fields' own; the others use the index-time chain
+    assert "analyzer" not in exact["multi_match"]
+    assert exact["multi_match"]["auto_generate_synonyms_phrase_query"] is False
+    assert fuzzy["multi_match"]["analyzer"] == phrase["match_phrase"]["name"]["analyzer"] == "french_text"
 
 
 def test_products_collapse_on_the_product_key_and_stores_come_in_stock_then_nearest():
@@ -76,3 +90,44 @@ def test_bbox_and_zoom_add_a_viewport_filter_and_clusters():
     viewport = {"top_left": {"lat": 45.7, "lon": -74.0}, "bottom_right": {"lat": 45.3, "lon": -73.4}}
     assert {"geo_bounding_box": {"location": viewport}} in body["query"]["bool"]["filter"]
     assert body["aggs"]["clusters"]["geotile_grid"]["precision"] == 11
+
+
+def test_a_search_with_words_counts_its_facets_in_the_page_request_and_one_without_does_not():
+    with_words = queries.products_search(PRODUCT_SEARCH.load({"q": "miel", "in_stock": "true"}), TR, 25, 1.25)
+    assert with_words["track_total_hits"] is True
+    assert set(with_words["aggs"]) == {"products", "category", "brand", "certification", "quebec", "price"}
+    assert "stock" not in with_words["_source"] and "product_key" in with_words["_source"]
+    without = queries.products_search(PRODUCT_SEARCH.load({"in_stock": "true"}), TR, 25, 1.25)
+    assert set(without["aggs"]) == {"products"}  # listing and product totals only: facets come next
+
+
+def test_recounted_facets_are_exact_up_to_twenty_thousand_listings_then_sampled_to_about_ten_thousand():
+    assert queries.facet_probability(1) == queries.facet_probability(20_000) == 1.0
+    assert queries.facet_probability(20_001) < 0.5
+    assert queries.facet_probability(1_500_000) * 1_500_000 == pytest.approx(queries.FACET_SAMPLE)
+
+
+def test_recounted_facets_count_the_same_listings_as_the_search_without_scoring_them():
+    params = PRODUCT_SEARCH.load(
+        {"q": "miel", "in_stock": "true", "bbox": "-74,45.3,-73.4,45.7", "zoom": "8"}
+    )
+    search = queries.products_search(params, TR, 25, 1.25)["query"]["function_score"]["query"]["bool"]
+    facets = queries.product_facets(params, TR, 25, 500_000)
+    query = facets["query"]["bool"]
+    assert query["filter"] == search["must"] + search["filter"]  # text, radius, stock, viewport
+    assert query["must_not"] == search["must_not"] == [{"term": {"merchant.active": False}}]
+    sampler = facets["aggs"]["sample"]
+    assert sampler["random_sampler"]["probability"] == queries.facet_probability(500_000)
+    assert set(sampler["aggs"]) == {"category", "brand", "certification", "quebec", "price"}
+    assert facets["size"] == 0 and "clusters" not in json.dumps(facets)  # clusters stay exact, on the page
+
+
+def test_stores_and_recounted_facets_go_in_one_msearch_that_skips_the_request_cache():
+    params = PRODUCT_SEARCH.load({})
+    lines = queries.follow_up_searches("products", ["gtin:1"], params, None, 25, 50_000)
+    assert [line.get("index") for line in lines[::2]] == ["products", "products"]
+    assert all(line["request_cache"] is False for line in lines[::2])
+    assert "by_product" in lines[1]["aggs"] and "sample" in lines[3]["aggs"]
+    only_stores = queries.follow_up_searches("products", ["gtin:1"], params, None, 25, None)
+    assert len(only_stores) == 2 and "by_product" in only_stores[1]["aggs"]  # the page counted them all
+    assert queries.follow_up_searches("p", [], params, None, 25, None) == []  # nothing more to ask

@@ -54,6 +54,9 @@ def test_every_documented_variable_is_read(tmp_path):
         ({"PANIER_ES_TIMEOUT": "soon"}, "PANIER_ES_TIMEOUT='soon' is not a float"),
         ({"PANIER_ES_MAX_RETRIES": "-1"}, "PANIER_ES_MAX_RETRIES must be ≥ 0"),
         ({"PANIER_ES_HEAP": "lots"}, "PANIER_ES_HEAP must look like"),
+        ({"PANIER_ANALYTICS": "maybe"}, "PANIER_ANALYTICS must be on or off"),
+        ({"PANIER_ANALYTICS_ES_URL": "localhost:9200"}, "PANIER_ANALYTICS_ES_URL must start with http"),
+        ({"PANIER_ANALYTICS_QUEUE_SIZE": "0"}, "PANIER_ANALYTICS_QUEUE_SIZE must be ≥ 1"),
     ],
 )
 def test_bad_values_are_refused_with_the_variable_named(env, message):
@@ -78,3 +81,17 @@ def test_the_client_uses_basic_auth_and_bounded_timeouts():
 def test_the_local_engine_home_defaults_to_the_user_cache(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert Settings.from_env({}).local_es_home == Path(tmp_path) / "panier" / "elasticsearch"
+
+
+def test_analytics_are_on_from_the_environment_and_off_for_settings_built_in_code():
+    assert Settings.from_env({}).analytics is True
+    assert Settings().analytics is False  # tests and scripts write no events unless they ask
+    s = Settings.from_env(
+        {
+            "PANIER_ANALYTICS": "OFF",
+            "PANIER_ANALYTICS_ES_URL": "http://stats:9200",
+            "PANIER_ANALYTICS_QUEUE_SIZE": "50",
+        }
+    )
+    assert (s.analytics, s.analytics_es_url, s.analytics_queue_size) == (False, "http://stats:9200", 50)
+    assert Settings.from_env({"PANIER_ANALYTICS": "on"}).analytics_queue_size == 10_000

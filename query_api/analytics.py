@@ -1,0 +1,372 @@
+"""Search analytics: each shopper search becomes one event in the data stream
+``<prefix>logs-panier.search-default``, written off the request path.
+
+A search route hands over what it knows (``flask.g.search_event = Search(...)``); an after_request
+hook puts it, with the time and the API latency, on a bounded in-memory queue (a put, about a
+microsecond); a daemon thread in each worker process builds the documents and bulk-writes them with
+its own client and a short timeout. When the engine is slow or down, or the queue is full, events
+are dropped and counted (``panier_analytics_events_dropped_total``); a search never waits for
+analytics and never fails because of it.
+
+Privacy: an event holds no IP address, user id, session or user agent, and its location is the
+centre of the shopper's geohash cell of precision 5 (about 5 km × 5 km), never the point given.
+See docs/analytics.md.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import logging
+import os
+import queue
+import threading
+import time
+from dataclasses import replace
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any, NamedTuple
+
+import elasticsearch
+import orjson
+from elasticsearch import Elasticsearch
+from flask import Flask, current_app, g
+
+from indexer.documents import fold
+from panier_core.engine import build_client
+from panier_core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+TEMPLATE_FILE = "search_events.json"
+GEOHASH_PRECISION = 5  # cells of about 4.9 km × 4.9 km (less east-west at Quebec's latitudes)
+EXTENSION = "panier_analytics"
+_BASE32 = "0123456789bcdefghjkmnpqrstuvwxyz"
+_KEYWORD_FILTERS = ("category", "brand", "service", "region", "sort")
+_BOOLEAN_FILTERS = ("in_stock", "quebec")
+
+
+# -- the data stream and its template ---------------------------------------------------------------
+
+
+def data_stream(settings: Settings) -> str:
+    """Where events go: ``logs-panier.search-default``, behind the settings' index prefix."""
+    return f"{settings.index_prefix}logs-panier.search-default"
+
+
+def template_name(settings: Settings) -> str:
+    return f"{settings.index_prefix}logs-panier.search"
+
+
+def template_body(settings: Settings) -> dict[str, Any]:
+    """``mappings/search_events.json`` with the index pattern behind the settings' prefix."""
+    text = resources.files("mappings").joinpath(TEMPLATE_FILE).read_text(encoding="utf-8")
+    body = json.loads(text)
+    body["index_patterns"] = [f"{settings.index_prefix}{p}" for p in body["index_patterns"]]
+    return body
+
+
+def install(es: Elasticsearch, settings: Settings) -> str:
+    """Install (or upgrade) the index template of the events' data stream; idempotent.
+
+    Returns ``"installed"``, ``"updated"`` (an older ``version`` was there) or ``"exists"``. The data
+    stream itself is created by the engine on the first event written to it.
+    """
+    body = template_body(settings)
+    name = template_name(settings)
+    try:
+        found = es.indices.get_index_template(name=name)["index_templates"]
+    except elasticsearch.NotFoundError:
+        found = []
+    current = found[0]["index_template"] if found else None
+    if (
+        current
+        and current.get("version") == body["version"]
+        and current["index_patterns"] == body["index_patterns"]
+    ):
+        return "exists"
+    es.indices.put_index_template(name=name, body=body)
+    return "updated" if current else "installed"
+
+
+# -- events (pure) ----------------------------------------------------------------------------------
+
+
+class Search(NamedTuple):
+    """What a search route knows about one answered search, handed over as ``g.search_event``."""
+
+    endpoint: str  # merchants | products | suggest
+    params: dict[str, Any]  # the validated parameters
+    where: dict[str, Any] | None  # the location echoed to the shopper (near, lat, lon, radius_km)
+    total: int
+    took_ms: int  # the engine's `took` for the search request
+
+
+def normalize_query(text: str | None) -> str:
+    """Lowercase, accents folded, punctuation and runs of spaces as one space, trimmed ("" for none).
+
+    The same folding as the catalogue's keys, so "Sirop d'ÉRABLE " and "sirop d’erable" count as one.
+    """
+    return fold(text) if text else ""
+
+
+def geohash(lat: float, lon: float, precision: int = GEOHASH_PRECISION) -> str:
+    """The geohash of a point (standard base-32 alphabet, longitude bit first)."""
+    lat_range, lon_range = [-90.0, 90.0], [-180.0, 180.0]
+    chars, bits, value, even = [], 0, 0, True
+    while len(chars) < precision:
+        interval, coordinate = (lon_range, lon) if even else (lat_range, lat)
+        middle = (interval[0] + interval[1]) / 2
+        value <<= 1
+        if coordinate >= middle:
+            value |= 1
+            interval[0] = middle
+        else:
+            interval[1] = middle
+        even = not even
+        bits += 1
+        if bits == 5:
+            chars.append(_BASE32[value])
+            bits, value = 0, 0
+    return "".join(chars)
+
+
+def cell_bounds(cell: str) -> tuple[float, float, float, float]:
+    """(min_lat, max_lat, min_lon, max_lon) of a geohash cell."""
+    lat_range, lon_range = [-90.0, 90.0], [-180.0, 180.0]
+    even = True
+    for char in cell:
+        value = _BASE32.index(char)
+        for shift in range(4, -1, -1):
+            interval = lon_range if even else lat_range
+            middle = (interval[0] + interval[1]) / 2
+            if value >> shift & 1:
+                interval[0] = middle
+            else:
+                interval[1] = middle
+            even = not even
+    return lat_range[0], lat_range[1], lon_range[0], lon_range[1]
+
+
+def coarse_location(lat: float, lon: float) -> tuple[str, dict[str, float]]:
+    """The geohash cell (precision 5) of a point and the cell's centre: all an event keeps of it."""
+    cell = geohash(lat, lon)
+    min_lat, max_lat, min_lon, max_lon = cell_bounds(cell)
+    return cell, {"lat": round((min_lat + max_lat) / 2, 6), "lon": round((min_lon + max_lon) / 2, 6)}
+
+
+def event_document(search: Search, timestamp: float, latency_ms: float) -> dict[str, Any]:
+    """The engine document for one search. Field names are what the Kibana dashboards read."""
+    params = search.params
+    filters: dict[str, Any] = {k: params[k] for k in _KEYWORD_FILTERS + _BOOLEAN_FILTERS if k in params}
+    doc: dict[str, Any] = {
+        "@timestamp": datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="milliseconds"),
+        "endpoint": search.endpoint,
+        "query": normalize_query(params.get("q")),
+        "filters": filters,
+        "total": search.total,
+        "zero_results": search.total == 0,
+        "took_ms": search.took_ms,
+        "latency_ms": round(latency_ms, 3),
+    }
+    where = search.where
+    if where is None and "lat" in params and "lon" in params:
+        where = {"lat": params["lat"], "lon": params["lon"]}
+    if where:
+        if "near" in where:
+            filters["near"] = where["near"]
+        if "radius_km" in where:
+            filters["radius_km"] = float(where["radius_km"])
+        doc["geohash"], doc["location"] = coarse_location(where["lat"], where["lon"])
+    if "page" in params:
+        doc["page"] = params["page"]
+    return doc
+
+
+def bulk_body(docs: list[dict[str, Any]]) -> bytes:
+    """NDJSON for ``_bulk`` into the data stream named by the request."""
+    action = b'{"create":{}}\n'  # data streams only take op_type create
+    return b"".join(action + orjson.dumps(doc) + b"\n" for doc in docs)
+
+
+# -- the recorder -----------------------------------------------------------------------------------
+
+
+class Recorder:
+    """A bounded queue and a flusher thread, started lazily in each process that records.
+
+    gunicorn builds the app once in its master (``preload_app``) and forks the workers: a thread
+    started in the master would not exist in them, so the first ``record`` in each process (seen by
+    its pid) makes a fresh queue and starts that process's own thread and engine client.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        queue_size: int | None = None,
+        batch_size: int = 500,
+        interval: float = 1.0,
+        timeout: float = 1.0,
+    ):
+        # Imported here, not at module level: `panier init` imports this module, and `panier up`
+        # then serves from the same process; prometheus_client must first be imported after
+        # `panier serve` has chosen its multiprocess directory.
+        from query_api import metrics
+
+        self.stream = data_stream(settings)
+        self.queue_size = queue_size or settings.analytics_queue_size
+        self.batch_size = batch_size
+        self.interval = interval
+        self.timeout = timeout
+        self._client_settings = replace(settings, es_url=settings.analytics_es_url or settings.es_url)
+        self._metrics = metrics
+        self._start_lock = threading.Lock()
+        self._pid: int | None = None
+        self._queue: queue.Queue = queue.Queue(self.queue_size)
+        self._wake = threading.Event()
+        self._closed = False
+        self._last_warning: dict[str, float] = {}
+
+    # on the request path: keep it to a queue put
+    def record(self, search: Search, timestamp: float, latency_ms: float) -> None:
+        if self._pid != os.getpid():
+            self._start()
+        try:
+            self._queue.put_nowait((search, timestamp, latency_ms))
+        except queue.Full:
+            self._metrics.EVENTS_DROPPED.labels("queue_full").inc()
+            return
+        if self._queue.qsize() >= self.batch_size:
+            self._wake.set()
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until every event queued so far is written or dropped (tests, benchmarks, exit)."""
+        if self._pid != os.getpid():
+            return True
+        self._wake.set()
+        deadline = time.monotonic() + timeout
+        done = self._queue.all_tasks_done
+        with done:
+            while self._queue.unfinished_tasks:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                done.wait(remaining)
+        return True
+
+    def close(self, timeout: float = 2.0) -> None:
+        self.flush(timeout)
+        self._closed = True
+        self._wake.set()
+
+    def _start(self) -> None:
+        with self._start_lock:
+            if self._pid == os.getpid():
+                return
+            self._queue = queue.Queue(self.queue_size)
+            self._wake = threading.Event()
+            thread = threading.Thread(
+                target=self._run, args=(self._queue, self._wake), name="panier-analytics", daemon=True
+            )
+            thread.start()
+            self._pid = os.getpid()
+        atexit.register(self.close)
+
+    # the flusher thread: never raises, whatever the engine does
+    def _run(self, events: queue.Queue, wake: threading.Event) -> None:
+        try:
+            client = build_client(self._client_settings).options(
+                request_timeout=self.timeout, max_retries=0, retry_on_timeout=False
+            )
+            try:
+                self._loop(client, events, wake)
+            finally:
+                client.close()
+        except Exception:
+            log.exception("analytics: the flusher stopped; events are no longer written")
+
+    def _loop(self, client: Elasticsearch, events: queue.Queue, wake: threading.Event) -> None:
+        while not self._closed:
+            wake.wait(self.interval)
+            wake.clear()
+            self._metrics.QUEUE_DEPTH.set(events.qsize())
+            while True:
+                batch = []
+                try:
+                    while len(batch) < self.batch_size:
+                        batch.append(events.get_nowait())
+                except queue.Empty:
+                    pass
+                if not batch:
+                    break
+                try:
+                    self._send(client, batch)
+                finally:
+                    for _ in batch:
+                        events.task_done()
+                if len(batch) < self.batch_size:
+                    break
+            self._metrics.QUEUE_DEPTH.set(events.qsize())
+
+    def _send(self, client: Elasticsearch, batch: list[tuple[Search, float, float]]) -> None:
+        dropped = self._metrics.EVENTS_DROPPED
+        try:
+            docs = [event_document(*item) for item in batch]
+            response = client.bulk(
+                index=self.stream,
+                operations=bulk_body(docs),
+                require_data_stream=True,  # never an ordinary index if the template is missing
+                filter_path="errors,items.*.status,items.*.error.type,items.*.error.reason",
+            )
+        except (elasticsearch.TransportError, elasticsearch.ApiError) as e:
+            dropped.labels("engine").inc(len(batch))
+            self._warn("engine", f"analytics engine unavailable, {len(batch)} events dropped: {e}")
+            return
+        except Exception:  # a bug must not kill the thread: count, log, carry on
+            dropped.labels("error").inc(len(batch))
+            log.exception("analytics: %d events dropped", len(batch))
+            return
+        failed = 0
+        if response.get("errors"):
+            failures = [i for item in response["items"] for i in item.values() if i["status"] >= 300]
+            failed = len(failures)
+            if failures:
+                dropped.labels("rejected").inc(failed)
+                error = failures[0].get("error", {})
+                hint = " (run `panier init`)" if error.get("type") == "index_not_found_exception" else ""
+                self._warn("rejected", f"{failed} analytics events refused: {error.get('reason')}{hint}")
+        self._metrics.EVENTS_RECORDED.inc(len(batch) - failed)
+
+    def _warn(self, kind: str, message: str) -> None:
+        """Log a failure at most once a minute per kind: a down engine must not flood the logs."""
+        now = time.monotonic()
+        if now - self._last_warning.get(kind, -120.0) >= 60.0:
+            self._last_warning[kind] = now
+            log.warning(message)
+
+
+# -- Flask wiring -----------------------------------------------------------------------------------
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    """Record the searches of this app unless analytics are off (then nothing is added at all)."""
+    if not settings.analytics:
+        return
+    app.extensions[EXTENSION] = Recorder(settings)
+
+    @app.before_request
+    def start_clock() -> None:
+        g.analytics_started = time.perf_counter()
+
+    @app.after_request
+    def record_search(response):
+        search = g.pop("search_event", None)
+        if search is not None and response.status_code == 200:
+            latency_ms = (time.perf_counter() - g.analytics_started) * 1000
+            current_app.extensions[EXTENSION].record(search, time.time(), latency_ms)
+        return response
+
+
+def recorder_of(app: Flask) -> Recorder | None:
+    return app.extensions.get(EXTENSION)

@@ -1,0 +1,59 @@
+"""Change lines -> validated changes, and how a follower is described (pure: no engine)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from marshmallow import ValidationError
+
+from indexer import feed
+from indexer.changes import parse
+
+NOW = "2026-11-21T09:00:00Z"
+
+
+def test_a_stock_line_becomes_a_versioned_stock_change_and_logs_only_validated_fields():
+    change = parse({"op": "stock", "id": "p-1", "quantity": 4, "price": 2.5, "updated_at": NOW, "extra": "x"})
+    assert (change.op, change.type, change.id, change.stock.quantity, change.stock.price) == (
+        "stock",
+        "product",
+        "p-1",
+        4,
+        2.5,
+    )
+    assert change.version == int(datetime(2026, 11, 21, 9, tzinfo=UTC).timestamp() * 1000)
+    assert change.raw == {"op": "stock", "id": "p-1", "quantity": 4, "price": 2.5, "updated_at": NOW}
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ({"op": "teleport", "id": "p-1"}, "op"),
+        ({"op": "delete", "type": "product", "id": "p-1"}, "_schema"),
+        ({"op": "stock", "id": "p-1", "quantity": 1.5, "updated_at": NOW}, "quantity"),
+        ({"op": "stock", "type": "merchant", "id": "m-1", "quantity": 1, "updated_at": NOW}, "_schema"),
+        ({"op": "upsert", "type": "product", "doc": {"id": "p-1"}}, "doc"),
+        ({"op": "stock", "id": "p-1", "quantity": 1, "updated_at": "2999-01-01T00:00:00Z"}, "updated_at"),
+    ],
+)
+def test_bad_lines_say_which_field_is_wrong(line, field):
+    with pytest.raises(ValidationError) as caught:
+        parse(line)
+    assert field in caught.value.messages
+
+
+def test_a_follower_is_described_with_its_position_and_lag():
+    now = datetime(2026, 11, 25, 12, tzinfo=UTC)
+    busy = feed.Checkpoint(
+        inbox="/in", file="0002.jsonl", line=500, applied=1200,
+        pending_since=(now - timedelta(seconds=3)).isoformat(), heartbeat=(now - timedelta(seconds=1)).isoformat(),
+    )  # fmt: skip
+    idle = feed.Checkpoint(inbox="/in2", applied=7, heartbeat=(now - timedelta(seconds=90)).isoformat())
+    lines = feed.describe_followers([busy, idle], now)
+    assert (
+        lines[0]
+        == "follower /in: at 0002.jsonl line 500, lag 3.0s (oldest unapplied change), 1,200 applied, last heard 1s ago"
+    )
+    assert lines[1].startswith("follower /in2: idle, lag 0.0s") and "last heard 90s ago" in lines[1]
+    assert feed.silent_for(idle, now) == 90.0
