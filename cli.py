@@ -435,7 +435,7 @@ def changes_prune(obj: Context, keep_days: int) -> None:
 )
 def sample(n_merchants: int, listings: int, seed: int, out: Path) -> None:
     """Write contract-valid sample merchants.jsonl and products.jsonl (deterministic per seed)."""
-    from indexer.sample import generate
+    from indexer.sample import FORMAT, generate
 
     with ProgressReporter("sample listings", None, total=listings) as progress:
         summary = generate(out, merchants=n_merchants, listings=listings, seed=seed, progress=progress.set)
@@ -508,7 +508,7 @@ def up(obj: Context, n_merchants: int, listings: int, reload: bool, then_serve: 
     click.get_current_context().invoke(init)
     loaded = {row.alias: row.documents for row in aliases.describe(obj.es, obj.settings)}
     if reload or not all(loaded.values()):
-        data = obj.settings.local_es_home / "sample" / f"{n_merchants}-{listings}"
+        data = obj.settings.local_es_home / "sample" / f"{n_merchants}-{listings}-v{FORMAT}"
         if not (data / "products.jsonl").is_file():
             click.echo(f"Generating sample data ({n_merchants:,} merchants, {listings:,} listings) in {data}")
             generate(data, merchants=n_merchants, listings=listings, seed=42)

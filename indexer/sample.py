@@ -43,6 +43,8 @@ GTIN_SHARE = 0.60
 WEBSITE_SHARE = 0.60
 JITTER_KM = 3.0
 PROGRESS_EVERY = 10_000
+# Part of the cache key of `panier up`'s sample files: bump it whenever the generated data changes.
+FORMAT = 2
 _DAYS = [(date(2025, 11, 20) + timedelta(days=d)).isoformat() for d in range(365)]  # a year up to 2026-11-19
 _DUMP = orjson.OPT_APPEND_NEWLINE
 
