@@ -435,7 +435,7 @@ def changes_prune(obj: Context, keep_days: int) -> None:
 )
 def sample(n_merchants: int, listings: int, seed: int, out: Path) -> None:
     """Write contract-valid sample merchants.jsonl and products.jsonl (deterministic per seed)."""
-    from indexer.sample import FORMAT, generate
+    from indexer.sample import generate
 
     with ProgressReporter("sample listings", None, total=listings) as progress:
         summary = generate(out, merchants=n_merchants, listings=listings, seed=seed, progress=progress.set)
@@ -502,7 +502,7 @@ def serve(obj: Context, host: str, port: int, workers: int, threads: int) -> Non
 @click.pass_obj
 def up(obj: Context, n_merchants: int, listings: int, reload: bool, then_serve: bool, port: int) -> None:
     """The embedded default: start the local engine, create the indices, load sample data, serve the API."""
-    from indexer.sample import generate
+    from indexer.sample import FORMAT, generate
 
     obj.local_engine().start(log=click.echo)
     click.get_current_context().invoke(init)
