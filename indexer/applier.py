@@ -175,25 +175,14 @@ class Applier:
 
         merchant_groups = _group(changes, by_kind["merchant"], outcomes)
         merchants_after: dict[str, Doc] = {}  # every merchant of the batch as it is now
-        for n, index in reversed(list(enumerate(targets.merchants))):
-            try:
-                results = self._converge(
-                    index,
-                    merchant_groups,
-                    _merchant_merger(changes),
-                    merchants_now if n == 0 and len(targets.merchants) == 1 else None,
-                    stats,
-                )
-            except TargetGone:
-                if n == 0:
-                    raise
-                continue
-            if n == 0:
-                for key, result in results.items():
-                    _record(outcomes, merchant_groups[key], result)
-                    doc = result.doc if result.doc is not None else merchants_now[key][0]
-                    if doc is not None:
-                        merchants_after[key] = doc
+        results = self._each_target(
+            targets.merchants, merchant_groups, _merchant_merger(changes), merchants_now, stats
+        )
+        for key, result in results.items():
+            _record(outcomes, merchant_groups[key], result)
+            doc = result.doc if result.doc is not None else merchants_now[key][0]
+            if doc is not None:
+                merchants_after[key] = doc
 
         merchant_fields = {mid: documents.merchant_fields(cur[0]) for mid, cur in known.items() if cur[0]}
         merchant_fields |= {mid: documents.merchant_fields(doc) for mid, doc in merchants_after.items()}
@@ -203,31 +192,48 @@ class Applier:
             if outcomes[i] is None and mid is not None and mid not in merchant_fields:
                 outcomes[i] = Outcome(REJECTED, f"merchant_id {mid!r} could not be indexed")
         product_groups = _group(changes, by_kind["product"], outcomes)
-        indexed_at = documents.iso_utc(datetime.now(UTC))
-        for n, index in reversed(list(enumerate(targets.products))):
-            merger = _product_merger(changes, merchant_fields, indexed_at, owner)
+        merger = _product_merger(changes, merchant_fields, documents.iso_utc(datetime.now(UTC)), owner)
+
+        def then(index: str) -> None:
+            # Every merchant of the batch, changed now or not: a change whose propagation was cut
+            # short (crash, engine lost) finishes when it is sent again.
+            for merchant in merchants_after.values():
+                stats.propagated += self.propagate(merchant, index, stats)
+            self._recheck_merchants(index, product_groups, changes, merchant_fields, stats)
+
+        results = self._each_target(targets.products, product_groups, merger, products_now, stats, then)
+        for key, result in results.items():
+            _record(outcomes, product_groups[key], result)
+        self.stats.add(stats)
+        return [o or Outcome(STALE) for o in outcomes]
+
+    def _each_target(
+        self,
+        names: list[str],
+        groups: dict[str, list[int]],
+        merger: Callable[[Doc | None, str, list[int]], Merged],
+        live_now: Current,
+        stats: ApplyStats,
+        then: Callable[[str], None] | None = None,
+    ) -> dict[str, Merged]:
+        """Write ``groups`` to each target, the live one (first in ``names``) last; its results.
+
+        A -next alias that vanished meanwhile (its reindex went live) is skipped. While one exists,
+        the live documents are read again after it was written, not taken from ``live_now``.
+        """
+        results: dict[str, Merged] = {}
+        for n, index in reversed(list(enumerate(names))):
             try:
-                results = self._converge(
-                    index,
-                    product_groups,
-                    merger,
-                    products_now if n == 0 and len(targets.products) == 1 else None,
-                    stats,
-                )
-                # Every merchant of the batch, changed now or not: a change whose propagation was cut
-                # short (crash, engine lost) finishes when it is sent again.
-                for merchant in merchants_after.values():
-                    stats.propagated += self.propagate(merchant, index, stats)
-                self._recheck_merchants(index, product_groups, changes, merchant_fields, stats)
+                found = self._converge(index, groups, merger, live_now if len(names) == 1 else None, stats)
+                if then is not None:
+                    then(index)
             except TargetGone:
                 if n == 0:
                     raise
                 continue
             if n == 0:
-                for key, result in results.items():
-                    _record(outcomes, product_groups[key], result)
-        self.stats.add(stats)
-        return [o or Outcome(STALE) for o in outcomes]
+                results = found
+        return results
 
     def _recheck_merchants(
         self,

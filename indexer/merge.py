@@ -85,6 +85,15 @@ def _doc_part(doc: Doc) -> dict[str, Any]:
     }
 
 
+def _exists(out: Doc, found: dict[str, int], version: int) -> bool:
+    """An upsert newer than the last delete brings the record back (a tie goes to the delete)."""
+    if version <= found["exists"]:
+        return False
+    out["deleted"] = False
+    found["exists"] = version
+    return True
+
+
 def _finish(doc: Doc, found: dict[str, int]) -> Doc:
     doc["versions"] = found
     return documents.with_suggestions(doc)
@@ -113,10 +122,7 @@ def upsert_product(current: Doc | None, new: Doc) -> Doc | None:
         out["price"] = new["price"]
         found["price"] = version
         changed = True
-    if version > found["exists"]:
-        out["deleted"] = False
-        found["exists"] = version
-        changed = True
+    changed = _exists(out, found, version) or changed
     return _finish(out, found) if changed else None
 
 
@@ -184,10 +190,7 @@ def upsert_merchant(current: Doc | None, new: Doc) -> Doc | None:
         out.update({k: v for k, v in new.items() if k not in out})
         found["doc"] = version
         changed = True
-    if version > found["exists"]:
-        out["deleted"] = False
-        found["exists"] = version
-        changed = True
+    changed = _exists(out, found, version) or changed
     return _finish(out, found) if changed else None
 
 
