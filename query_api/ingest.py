@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 from flask import Blueprint, request
-from marshmallow import ValidationError
+from marshmallow import Schema, ValidationError, fields
 
 from indexer import changes, keys, schemas
 from indexer.aliases import AliasError
@@ -25,6 +25,22 @@ from query_api.engine import get_engine, get_settings
 from query_api.errors import ApiError
 
 bp = Blueprint("ingest", __name__, url_prefix="/v1/ingest")
+
+
+class ItemResult(Schema):
+    index = fields.Integer(required=True)
+    id = fields.String(allow_none=True)
+    status = fields.String(required=True, metadata={"enum": ["applied", "stale", "invalid", "forbidden",
+                                                              "not_found", "rejected"]})  # fmt: skip
+    code = fields.Integer(required=True)
+    reasons = fields.List(fields.String())
+
+
+class IngestAnswer(Schema):
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    results = fields.List(fields.Nested(ItemResult), required=True)
+
+
 MAX_ITEMS = 1_000
 MAX_BODY_BYTES = 1024 * 1024
 CODES = {APPLIED: 200, STALE: 200, "invalid": 400, FORBIDDEN: 403, NOT_FOUND: 404, "rejected": 422}

@@ -86,4 +86,48 @@ def document() -> dict[str, Any]:
                 }
             },
         )
+    _ingest_paths(spec)
     return spec.to_dict()
+
+
+def _ingest_paths(spec: APISpec) -> None:
+    """The merchants' endpoints (served when PANIER_API includes ``ingest``)."""
+    from indexer.changes import StockSchema
+    from query_api.ingest import IngestAnswer
+
+    spec.components.security_scheme(
+        "MerchantKey", {"type": "apiKey", "in": "header", "name": "Authorization",
+                        "description": "`ApiKey pk_…` (from `panier keys create`), or the X-Api-Key header"}
+    )  # fmt: skip
+    bodies = {
+        "/v1/ingest/stock": (
+            "Stock (and price) of the caller's own listings: a JSON array of at most 1,000 items",
+            {"application/json": {"schema": {"type": "array", "maxItems": 1000, "items": StockSchema}}},
+        ),
+        "/v1/ingest/changes": (
+            "Change lines (upsert, delete, stock) for the caller's own listings, as in changes.jsonl",
+            {
+                "application/x-ndjson": {"schema": {"type": "string"}},
+                "application/json": {
+                    "schema": {"type": "array", "maxItems": 1000, "items": {"type": "object"}}
+                },
+            },
+        ),
+    }
+    for path, (summary, content) in bodies.items():
+        answers = _responses(IngestAnswer, False)
+        answers["200"]["description"] = "One result per item (applied, stale, invalid, forbidden, not_found)"
+        answers["401"] = {"description": "Missing, unknown or revoked key"}
+        answers["403"] = {"description": "The key's merchant is not active"}
+        answers["413"] = {"description": "More than 1,000 items or 1 MB"}
+        spec.path(
+            path=path,
+            operations={
+                "post": {
+                    "summary": summary,
+                    "security": [{"MerchantKey": []}],
+                    "requestBody": {"required": True, "content": content},
+                    "responses": answers,
+                }
+            },
+        )

@@ -161,3 +161,23 @@ def test_merchant_records_are_not_changed_through_ingest_and_an_inactive_merchan
     item = [{"id": "p-000001", "quantity": 1, "updated_at": at(30)}]
     refused = client.post("/v1/ingest/stock", json=item, headers=auth(key))
     assert refused.status_code == 403 and "not active" in refused.get_json()["error"]["message"]
+
+
+def test_the_openapi_document_describes_the_ingest_endpoints_and_real_answers_fit_it(es, catalogue):
+    from openapi_spec_validator import validate
+
+    from query_api.ingest import IngestAnswer
+
+    client = create_app(catalogue).test_client()
+    document = client.get("/v1/openapi.json").get_json()
+    validate(document)
+    stock = document["paths"]["/v1/ingest/stock"]["post"]
+    assert stock["security"] == [{"MerchantKey": []}]
+    item_schema = stock["requestBody"]["content"]["application/json"]["schema"]["items"]
+    assert "quantity" in document["components"]["schemas"][item_schema["$ref"].split("/")[-1]]["properties"]
+    assert "/v1/ingest/changes" in document["paths"]
+
+    key = keys.create(es, catalogue, "m-000001")
+    answer = client.post("/v1/ingest/stock", json=[{"id": "p-000001", "quantity": 2, "updated_at": at(9)},
+                                                   {"id": "p-000002", "quantity": -1}], headers=auth(key))  # fmt: skip
+    IngestAnswer().load(answer.get_json())  # raises if the answer strays from the documented shape
