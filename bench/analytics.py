@@ -21,19 +21,16 @@ import logging
 import os
 import platform
 import random
-import shutil
 import socket
 import statistics
 import subprocess
-import sys
-import tempfile
 import time
 import urllib.request
 from dataclasses import replace
-from pathlib import Path
 
 from bench.api import api_path, http_caller, load_catalogue, percentile, query_mix, run_load, sample_ids
-from local_es import ES_VERSION, LocalEngine
+from bench.harness import own_engine, serve, shut_down
+from local_es import ES_VERSION
 from panier_core.engine import build_client
 from panier_core.settings import Settings
 from query_api import analytics, places
@@ -52,30 +49,10 @@ def dead_url() -> str:
 
 
 def start_server(url: str, prefix: str, port: int, config: str) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
-    env.update(
-        PANIER_ES_URL=url,
-        PANIER_INDEX_PREFIX=prefix,
-        PANIER_ANALYTICS="off" if config.startswith("off") else "on",
-    )
+    env = {"PANIER_ANALYTICS": "off" if config.startswith("off") else "on"}
     if config == "down":
         env["PANIER_ANALYTICS_ES_URL"] = dead_url()
-    return subprocess.Popen(
-        [sys.executable, "-m", "cli", "serve", "--port", str(port), "--workers", "2", "--threads", "8"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def wait_ready(port: int) -> None:
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/health", timeout=1).read()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"the API on port {port} did not start")
+    return serve(url, prefix, port, **env)
 
 
 def analytics_counts(port: int) -> dict[str, float]:
@@ -163,13 +140,7 @@ def main() -> None:
     if args.es_url:
         url = args.es_url
     else:
-        engine = LocalEngine(
-            home=Settings.from_env().local_es_home,
-            http_port=args.es_port,
-            data_root=Path(tempfile.gettempdir()) / "panier-bench-analytics-es",
-            heap=os.environ.get("PANIER_ES_HEAP", "1g"),
-        )
-        engine.start(clean=True)
+        engine = own_engine(args.es_port, "panier-bench-analytics-es")
         url = engine.url
     settings = Settings(es_url=url, index_prefix=args.prefix)
     es = build_client(settings).options(request_timeout=60)
@@ -198,8 +169,6 @@ def main() -> None:
         ][: args.requests]
         for config in CONFIGS:
             servers[config] = start_server(url, args.prefix, ports[config], config)
-        for config in CONFIGS:
-            wait_ready(ports[config])
         calls = {
             config: [(kind, http_caller(ports[config])(api_path(kind, params))) for kind, params in mix]
             for config in CONFIGS
@@ -223,13 +192,7 @@ def main() -> None:
         )
         load = os.getloadavg()
     finally:
-        for server in servers.values():
-            server.terminate()
-        for server in servers.values():
-            server.wait(15)
-        if engine:
-            engine.stop()
-            shutil.rmtree(engine.cluster_dir, ignore_errors=True)
+        shut_down(servers.values(), engine)
 
     print(
         f"\n# Search analytics overhead — {time.strftime('%Y-%m-%d')}, {args.merchants:,} merchants, "

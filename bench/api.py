@@ -19,9 +19,6 @@ import json
 import os
 import platform
 import random
-import shutil
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -32,7 +29,8 @@ from pathlib import Path
 
 from elasticsearch import Elasticsearch
 
-from local_es import ES_VERSION, LocalEngine
+from bench.harness import own_engine, serve, shut_down
+from local_es import ES_VERSION
 from panier_core.engine import build_client
 from panier_core.settings import Settings
 from query_api import places, product_search, queries
@@ -315,13 +313,7 @@ def main() -> None:
     if args.es_url:
         url = args.es_url
     else:
-        engine = LocalEngine(
-            home=Settings.from_env().local_es_home,
-            http_port=9660,
-            data_root=Path(tempfile.gettempdir()) / "panier-bench-api-es",
-            heap=os.environ.get("PANIER_ES_HEAP", "1g"),
-        )
-        engine.start(clean=True)
+        engine = own_engine(9660, "panier-bench-api-es")
         url = engine.url
     settings = Settings(es_url=url, index_prefix=args.prefix)
     es = build_client(settings).options(request_timeout=30)
@@ -340,30 +332,7 @@ def main() -> None:
             sample_ids(es, settings, "products", 200),
         )
         places.quebec_places()
-        env = dict(os.environ, PANIER_ES_URL=url, PANIER_INDEX_PREFIX=args.prefix)
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "cli",
-                "serve",
-                "--port",
-                str(args.port),
-                "--workers",
-                "2",
-                "--threads",
-                "8",
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{args.port}/v1/health", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.3)
+        server = serve(url, args.prefix, args.port)
         make = http_caller(args.port)
         api_calls = [(kind, make(api_path(kind, params))) for kind, params in mix]
         direct_calls = [(kind, direct_call(es, settings, kind, params)) for kind, params in mix]
@@ -371,12 +340,7 @@ def main() -> None:
         run_load(direct_calls[:140], args.threads)
         results = measure({"direct": direct_calls, "api": api_calls}, args.threads, args.block)
     finally:
-        if server:
-            server.terminate()
-            server.wait(10)
-        if engine:
-            engine.stop()
-            shutil.rmtree(engine.cluster_dir, ignore_errors=True)
+        shut_down([server], engine)
 
     print(
         f"\n# Query API benchmark — {time.strftime('%Y-%m-%d')}, {args.profile} profile "

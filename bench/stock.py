@@ -20,23 +20,18 @@ import http.client
 import os
 import platform
 import random
-import shutil
-import subprocess
-import sys
-import tempfile
 import threading
 import time
-import urllib.request
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import orjson
 
 from bench.api import http_caller, load_catalogue, percentile, sample_ids
+from bench.harness import own_engine, serve, shut_down
 from indexer import keys
 from indexer.applier import Applier
 from indexer.changes import stock_change
-from local_es import ES_VERSION, LocalEngine
+from local_es import ES_VERSION
 from panier_core.engine import build_client
 from panier_core.settings import Settings
 
@@ -233,10 +228,7 @@ def main() -> None:
     if args.es_url:
         url = args.es_url
     else:
-        engine = LocalEngine(home=Settings.from_env().local_es_home, http_port=9670,
-                             data_root=Path(tempfile.gettempdir()) / "panier-bench-stock-es",
-                             heap=os.environ.get("PANIER_ES_HEAP", "1g"))  # fmt: skip
-        engine.start(clean=True)
+        engine = own_engine(9670, "panier-bench-stock-es")
         url = engine.url
     settings = Settings(es_url=url, index_prefix=args.prefix)
     es = build_client(settings).options(request_timeout=60)
@@ -245,16 +237,7 @@ def main() -> None:
         if not args.es_url or args.load:
             load_catalogue(es, settings, args.merchants, args.listings)
         ids = sample_ids(es, settings, "products", 5000)
-        env = dict(os.environ, PANIER_ES_URL=url, PANIER_INDEX_PREFIX=args.prefix)
-        command = [sys.executable, "-m", "cli", "serve", "--port", str(args.port)]
-        command += ["--workers", "2", "--threads", "8"]
-        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{args.port}/v1/health", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.3)
+        server = serve(url, args.prefix, args.port)
         search_paths = [
             f"/v1/products?q={w}&near=Montr%C3%A9al&radius_km=25"
             for w in ("sirop", "fromage", "pain", "miel", "bi%C3%A8re")
@@ -296,12 +279,7 @@ def main() -> None:
                   f"{percentile(fresh, 0.99):.0f} ms | {p99:.1f} ms | "
                   f"{p99 / percentile(idle, 0.99):.2f} |")  # fmt: skip
     finally:
-        if server:
-            server.terminate()
-            server.wait(10)
-        if engine:
-            engine.stop()
-            shutil.rmtree(engine.cluster_dir, ignore_errors=True)
+        shut_down([server], engine)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,11 @@ def versioned_name(alias: str, now: datetime | None = None) -> str:
     return f"{alias}-{now:%Y%m%dt%H%M%S}{now.microsecond // 1000:03d}"
 
 
+def built_at(alias: str, index: str) -> datetime:
+    """When a ``versioned_name`` index was created (to the second)."""
+    return datetime.strptime(index[len(alias) + 1 :][:15], "%Y%m%dt%H%M%S").replace(tzinfo=UTC)
+
+
 LOCK_INDEX = "panier-locks"
 # Searches through the aliases never see tombstones (deleted records kept for their version).
 ALIAS_FILTER = {"bool": {"must_not": {"term": {"deleted": True}}}}
@@ -206,15 +211,14 @@ def prune_old_indices(es: Elasticsearch, alias: str, keep: int) -> list[str]:
     return doomed
 
 
-def rollback(es: Elasticsearch, alias: str) -> tuple[str, str]:
-    """Point ``alias`` back at the newest index older than the current one; returns (from, to)."""
+def rollback_target(es: Elasticsearch, alias: str) -> tuple[str, str]:
+    """(the index ``alias`` points at, the newest kept index older than it), or ``AliasError``."""
     current = indices_of(es, alias)
     if len(current) != 1:
         raise AliasError(f"{alias!r} points at {current or 'nothing'}; rollback needs exactly one index")
     older = [i for i in versioned_indices(es, alias) if i < current[0]]
     if not older:
         raise AliasError(f"no index older than {current[0]} is kept for {alias!r}; nothing to roll back to")
-    swap_alias(es, alias, older[-1])
     return current[0], older[-1]
 
 

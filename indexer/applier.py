@@ -27,10 +27,11 @@ from typing import Any
 import elasticsearch
 import orjson
 from elasticsearch import Elasticsearch, helpers
+from marshmallow import ValidationError
 
 from indexer import aliases, documents, feed, merge
 from indexer.bulk import RETRYABLE_STATUSES, _describe
-from indexer.changes import Change
+from indexer.changes import Change, parse
 from panier_core.settings import Settings
 
 APPLIED, STALE, REJECTED, FORBIDDEN, NOT_FOUND = "applied", "stale", "rejected", "forbidden", "not_found"
@@ -492,10 +493,6 @@ def replay(
     Replays are idempotent: a change the index already reflects is stale and changes nothing. For a
     products index, merchants changed in that time give their listings their current fields.
     """
-    from marshmallow import ValidationError
-
-    from indexer import changes as changes_module
-
     if kind == "merchants":
         targets = Targets(merchants=[index], products=[])
     else:
@@ -507,7 +504,7 @@ def replay(
     count = 0
     for raw in feed.logged_since(es, settings, since):
         try:
-            change = changes_module.parse(raw)
+            change = parse(raw)
         except ValidationError:
             continue  # only valid changes are logged; a schema that became stricter skips old ones
         if change.type != wanted:

@@ -283,24 +283,15 @@ def rollback(es: Elasticsearch, settings: Settings, kind: str) -> tuple[str, str
     Returns (index left, index now live, changes replayed).
     """
     alias = settings.alias(kind)
-    current = aliases.indices_of(es, alias)
-    if len(current) != 1:
-        raise aliases.AliasError(
-            f"{alias!r} points at {current or 'nothing'}; rollback needs exactly one index"
-        )
-    older = [i for i in aliases.versioned_indices(es, alias) if i < current[0]]
-    if not older:
-        raise aliases.AliasError(
-            f"no index older than {current[0]} is kept for {alias!r}; nothing to roll back to"
-        )
-    built = datetime.strptime(current[0][len(alias) + 1 :][:15], "%Y%m%dt%H%M%S").replace(tzinfo=UTC)
+    current, previous = aliases.rollback_target(es, alias)
+    built = aliases.built_at(alias, current)
     since = built - timedelta(seconds=REPLAY_MARGIN_SECONDS)
     aliases.remove_next_alias(es, alias)
-    aliases.add_next_alias(es, alias, older[-1])
+    aliases.add_next_alias(es, alias, previous)
     try:
-        replayed = applier.replay(es, settings, kind, older[-1], since=since)
+        replayed = applier.replay(es, settings, kind, previous, since=since)
     except BaseException:
         aliases.remove_next_alias(es, alias)
         raise
-    aliases.swap_alias(es, alias, older[-1])
-    return current[0], older[-1], replayed
+    aliases.swap_alias(es, alias, previous)
+    return current, previous, replayed

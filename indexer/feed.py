@@ -154,11 +154,13 @@ def checkpoints(es: Elasticsearch, settings: Settings) -> list[Checkpoint]:
     return [Checkpoint(**h["_source"]) for h in hits if h["_id"].startswith("follow-")]
 
 
+def _seconds_since(moment: str | None, now: datetime) -> float | None:
+    return (now - datetime.fromisoformat(moment)).total_seconds() if moment else None
+
+
 def silent_for(checkpoint: Checkpoint, now: datetime | None = None) -> float:
     """Seconds since the follower was last heard from (0 when it never ran)."""
-    if not checkpoint.heartbeat:
-        return 0.0
-    return ((now or datetime.now(UTC)) - datetime.fromisoformat(checkpoint.heartbeat)).total_seconds()
+    return _seconds_since(checkpoint.heartbeat, now or datetime.now(UTC)) or 0.0
 
 
 def describe_followers(found: list[Checkpoint], now: datetime | None = None) -> list[str]:
@@ -166,16 +168,8 @@ def describe_followers(found: list[Checkpoint], now: datetime | None = None) -> 
     now = now or datetime.now(UTC)
     lines = []
     for checkpoint in found:
-        heard = (
-            (now - datetime.fromisoformat(checkpoint.heartbeat)).total_seconds()
-            if checkpoint.heartbeat
-            else None
-        )
-        lag = (
-            (now - datetime.fromisoformat(checkpoint.pending_since)).total_seconds()
-            if checkpoint.pending_since
-            else 0.0
-        )
+        heard = _seconds_since(checkpoint.heartbeat, now)
+        lag = _seconds_since(checkpoint.pending_since, now) or 0.0
         position = f"at {checkpoint.file} line {checkpoint.line}" if checkpoint.file else "idle"
         heard_text = f"last heard {heard:.0f}s ago" if heard is not None else "never heard"
         lines.append(

@@ -6,9 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from indexer import batch
-from indexer.rejects import RejectsFile
-
+from . import corpus
 from .test_batch_reindex import merchant, product, write_jsonl
 
 BASE = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
@@ -24,14 +22,7 @@ def load_catalogue(es, settings, tmp_path: Path, merchants: int = 3, listings: i
     write_jsonl(tmp_path / "merchants.jsonl", [merchant(i) for i in range(1, merchants + 1)])
     rows = [product(i, merchant_id=f"m-{(i - 1) % merchants + 1:06d}") for i in range(1, listings + 1)]
     write_jsonl(tmp_path / "products.jsonl", rows)
-    collected: dict = {}
-    with RejectsFile(tmp_path / "load-rejects.jsonl") as rejects:
-        batch.reindex(es, settings, "merchants", tmp_path / "merchants.jsonl", rejects=rejects,
-                      collect_merchants=collected)  # fmt: skip
-        batch.reindex(
-            es, settings, "products", tmp_path / "products.jsonl", rejects=rejects, merchants=collected
-        )
-        assert rejects.count == 0
+    assert corpus.load(es, settings, tmp_path) == 0
 
 
 def stock(listing: str, quantity: int, seconds: float, price: float | None = None) -> dict:

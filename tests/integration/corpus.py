@@ -231,3 +231,17 @@ def write(directory: Path) -> Path:
             for row in rows:
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     return directory
+
+
+def load(es, settings, data: Path) -> int:
+    """``data``'s merchants.jsonl then products.jsonl through the batch loader, as ``reindex all``
+    does; returns how many records were rejected."""
+    from indexer import batch
+    from indexer.rejects import RejectsFile
+
+    collected: dict = {}
+    with RejectsFile(data / "load-rejects.jsonl") as rejects:
+        batch.reindex(es, settings, "merchants", data / "merchants.jsonl", rejects=rejects,
+                      collect_merchants=collected)  # fmt: skip
+        batch.reindex(es, settings, "products", data / "products.jsonl", rejects=rejects, merchants=collected)
+        return rejects.count

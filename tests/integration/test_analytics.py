@@ -19,8 +19,6 @@ import elasticsearch
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from indexer import batch
-from indexer.rejects import RejectsFile
 from panier_core.settings import Settings
 from query_api import analytics, create_app
 from query_api.analytics import Recorder
@@ -33,14 +31,7 @@ AT_TR = f"lat={TR[0]}&lon={TR[1]}"
 
 
 def load_corpus(es, settings: Settings, directory) -> None:
-    data = corpus.write(directory)
-    collected: dict = {}
-    with RejectsFile(data / "rejects.jsonl") as rejects:
-        batch.reindex(
-            es, settings, "merchants", data / "merchants.jsonl", rejects=rejects, collect_merchants=collected
-        )
-        batch.reindex(es, settings, "products", data / "products.jsonl", rejects=rejects, merchants=collected)
-        assert rejects.count == 0
+    assert corpus.load(es, settings, corpus.write(directory)) == 0
 
 
 def drop_prefix(es, settings: Settings) -> None:

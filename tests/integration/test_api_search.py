@@ -6,8 +6,6 @@ import uuid
 
 import pytest
 
-from indexer import batch
-from indexer.rejects import RejectsFile
 from panier_core.settings import Settings
 from query_api import create_app
 
@@ -20,14 +18,7 @@ AT_TR = f"lat={TR[0]}&lon={TR[1]}"
 @pytest.fixture(scope="module")
 def api_settings(engine, es, tmp_path_factory):
     settings = Settings(es_url=engine.url, index_prefix=f"api{uuid.uuid4().hex[:8]}-")
-    data = corpus.write(tmp_path_factory.mktemp("corpus"))
-    collected: dict = {}
-    with RejectsFile(data / "rejects.jsonl") as rejects:
-        batch.reindex(
-            es, settings, "merchants", data / "merchants.jsonl", rejects=rejects, collect_merchants=collected
-        )
-        batch.reindex(es, settings, "products", data / "products.jsonl", rejects=rejects, merchants=collected)
-        assert rejects.count == 0
+    assert corpus.load(es, settings, corpus.write(tmp_path_factory.mktemp("corpus"))) == 0
     yield settings
     names = list(es.indices.get(index=f"{settings.index_prefix}*").body)
     es.indices.delete(index=",".join(names))
