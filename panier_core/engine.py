@@ -2,20 +2,40 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import orjson
 from elasticsearch import Elasticsearch
+from elasticsearch.serializer import NdjsonSerializer, OrjsonSerializer
 
 from panier_core.settings import Settings
+
+
+class OrjsonNdjsonSerializer(NdjsonSerializer):
+    """``_bulk`` and ``_msearch`` bodies and answers through orjson, like every other request."""
+
+    def json_dumps(self, data: Any) -> bytes:
+        return orjson.dumps(data, default=self.default)
+
+    def json_loads(self, data: bytes) -> Any:
+        return orjson.loads(data)
 
 
 def build_client(settings: Settings) -> Elasticsearch:
     """A pooled, thread-safe client: bounded timeouts, retries on connection errors and timeouts.
 
     Authentication is an API key when set, else basic auth when set, else none (the local engine).
+    Requests and answers are (de)serialized with orjson: 0.37 ms less client CPU per product
+    search than the standard library's json (docs/benchmarks.md).
     """
     options: dict = {
         "request_timeout": settings.request_timeout,
         "max_retries": settings.max_retries,
         "retry_on_timeout": True,
+        "serializers": {
+            "application/json": OrjsonSerializer(),
+            "application/x-ndjson": OrjsonNdjsonSerializer(),
+        },
     }
     if settings.es_api_key:
         options["api_key"] = settings.es_api_key

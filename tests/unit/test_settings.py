@@ -3,8 +3,9 @@
 from pathlib import Path
 
 import pytest
+from elasticsearch.serializer import OrjsonSerializer
 
-from panier_core.engine import build_client
+from panier_core.engine import OrjsonNdjsonSerializer, build_client
 from panier_core.settings import DEFAULT_ES_URL, Settings, SettingsError
 
 
@@ -95,3 +96,16 @@ def test_analytics_are_on_from_the_environment_and_off_for_settings_built_in_cod
     )
     assert (s.analytics, s.analytics_es_url, s.analytics_queue_size) == (False, "http://stats:9200", 50)
     assert Settings.from_env({"PANIER_ANALYTICS": "on"}).analytics_queue_size == 10_000
+
+
+def test_the_client_reads_and_writes_json_with_orjson():
+    client = build_client(Settings())
+    serializers = client.transport.serializers
+    assert serializers.dumps({"q": "érable"}, "application/json") == '{"q":"érable"}'.encode()
+    lines = serializers.dumps([{"index": "p"}, {"size": 0}], "application/x-ndjson")
+    assert lines == b'{"index":"p"}\n{"size":0}\n'
+    for mimetype in ("application/json", "application/vnd.elasticsearch+json; compatible-with=8"):
+        assert type(serializers.get_serializer(mimetype)) is OrjsonSerializer
+    for mimetype in ("application/x-ndjson", "application/vnd.elasticsearch+x-ndjson; compatible-with=8"):
+        assert type(serializers.get_serializer(mimetype)) is OrjsonNdjsonSerializer
+    client.close()
