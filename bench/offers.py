@@ -44,6 +44,7 @@ from bench.api import TOWNS, WORDS, percentile
 from panier_core.engine import build_client
 from panier_core.settings import Settings
 from query_api import places, product_search
+from query_api.queries import products
 from query_api.queries.common import Location, distance_decay, geo_filter, geo_sort, highlight, text_query
 from query_api.queries.products import FACET_AGGS, PRICE_RANGES, PRODUCT_TEXT_FIELDS
 from query_api.schemas import PRODUCT_SEARCH
@@ -51,16 +52,8 @@ from query_api.schemas import PRODUCT_SEARCH
 INDEX = "offersexp-products"
 LISTINGS_COPY = "offersexp-listings-copy"
 OFFERS_COPY = "offersexp-products-copy"
-PRODUCT_FIELDS = [
-    "product_key",
-    "name",
-    "brand",
-    "gtin",
-    "categories",
-    "quebec_product",
-    "certifications",
-    "description",
-]
+# The product's own fields: what today's page shows of a hit (but its price, an offer's), and the description.
+PRODUCT_FIELDS = [f for f in products.HIT_SOURCE if f != "price"] + ["description"]
 MERCHANT_FIELDS = ["id", "name", "city", "location", "active"]
 LISTING_SOURCE = (
     PRODUCT_FIELDS
