@@ -83,6 +83,14 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
+def product_params(rng: random.Random, town: str) -> dict[str, str]:
+    """A text+geo product search as a shopper sends it: a word near a town, 25 km, in stock half the time."""
+    params = {"q": rng.choice(WORDS), "near": town, "radius_km": "25"}
+    if rng.random() < 0.5:
+        params["in_stock"] = "true"
+    return params
+
+
 def query_mix(
     rng: random.Random, n: int, merchant_ids: list[str], listing_ids: list[str]
 ) -> list[tuple[str, dict]]:
@@ -92,9 +100,7 @@ def query_mix(
         kind = ["products", "products", "merchants", "suggest", "facets", "map", "lookup"][i % 7]
         town = rng.choice(TOWNS)
         if kind == "products":
-            params = {"q": rng.choice(WORDS), "near": town, "radius_km": "25"}
-            if rng.random() < 0.5:
-                params["in_stock"] = "true"
+            params = product_params(rng, town)
         elif kind == "merchants":
             params = {"near": town, "radius_km": "15", "sort": "distance"}
             if rng.random() < 0.5:

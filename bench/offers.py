@@ -40,7 +40,8 @@ from elasticsearch import Elasticsearch
 from elasticsearch.helpers import parallel_bulk, streaming_bulk
 
 import mappings
-from bench.api import TOWNS, WORDS, percentile
+from bench.api import TOWNS, percentile, product_params
+from bench.bulk import engine_cpu_seconds
 from panier_core.engine import build_client
 from panier_core.settings import Settings
 from query_api import places, product_search
@@ -77,22 +78,18 @@ EARTH_RADIUS_KM = 6371.0087714  # the engine's arc distance
 
 
 class EngineCpu:
-    """User + system CPU time of the engine's JVM, in ms, from /proc (NaN when not on this machine)."""
+    """The engine's CPU time in ms (``bench.bulk.engine_cpu_seconds``: /proc when it runs here)."""
 
     def __init__(self, es: Elasticsearch) -> None:
         nodes = es.nodes.info(node_id="_local", metric="process")["nodes"]
         pid = next(iter(nodes.values()))["process"]["id"]
-        self.stat = Path(f"/proc/{pid}/stat")
         cmdline = Path(f"/proc/{pid}/cmdline")
-        self.available = cmdline.exists() and b"java" in cmdline.read_bytes()
-        self.tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
-        print(f"engine pid {pid}: CPU from {self.stat}" if self.available else "engine CPU: n/a", flush=True)
+        self.es = es
+        self.pids = [pid] if cmdline.exists() and b"java" in cmdline.read_bytes() else []
+        print(f"engine CPU: {f'/proc/{pid}/stat' if self.pids else 'node stats'}", flush=True)
 
     def ms(self) -> float:
-        if not self.available:
-            return math.nan
-        after_name = self.stat.read_text().rsplit(")", 1)[1].split()
-        return (int(after_name[11]) + int(after_name[12])) * self.tick_ms  # utime, stime (fields 14, 15)
+        return engine_cpu_seconds(self.es, self.pids) * 1000
 
 
 # --- build ------------------------------------------------------------------------------------------
@@ -353,13 +350,10 @@ class Search:
 
 
 def search_mix(rng: random.Random, n: int) -> list[Search]:
-    """bench.api's text+geo product searches: a word, a town, 25 km, in stock half the time."""
+    """bench.api's text+geo product searches."""
     mix = []
     for _ in range(n):
-        raw = {"q": rng.choice(WORDS), "near": rng.choice(TOWNS), "radius_km": str(int(RADIUS_KM))}
-        if rng.random() < 0.5:
-            raw["in_stock"] = "true"
-        params = PRODUCT_SEARCH.load(raw)
+        params = PRODUCT_SEARCH.load(product_params(rng, rng.choice(TOWNS)))
         place = places.resolve(params["near"])
         mix.append(Search(params, (place.lat, place.lon)))
     return mix
