@@ -13,11 +13,14 @@ import click
 import elasticsearch
 from elasticsearch import Elasticsearch
 
-from indexer import aliases, batch
-from indexer.applier import EngineUnavailable
-from indexer.bulk import BulkOptions
-from indexer.rejects import RejectsFile
-from indexer.reporting import ProgressReporter, summary_table
+from indexer.batch import reindexing
+from indexer.batch.loader import BulkOptions
+from indexer.batch.progress import ProgressReporter, summary_table
+from indexer.batch.rollback import rollback as rollback_alias
+from indexer.engine import aliases
+from indexer.engine.bulk_items import EngineUnavailable
+from indexer.files.rejects import RejectsFile
+from indexer.files.sources import export_files
 from local_es import ES_VERSION, LocalEngine, LocalEngineError
 from panier_core.engine import build_client
 from panier_core.kibana import kibana
@@ -200,9 +203,9 @@ def status(obj: Context) -> None:
             click.echo(f"{row.alias:<24} -> {', '.join(row.indices)}  documents={row.documents}")
         else:
             click.echo(f"{row.alias:<24} -> (missing: run `panier init`)")
-    from indexer import feed
+    from indexer.changes import checkpoints
 
-    for line in feed.describe_followers(feed.checkpoints(obj.es, obj.settings)):
+    for line in checkpoints.describe_followers(checkpoints.checkpoints(obj.es, obj.settings)):
         click.echo(line)
 
 
@@ -239,56 +242,27 @@ def reindex(obj: Context, what: str, source: Path, rejects_path: Path | None, ke
     Exit codes: 0 everything loaded; 3 loaded and the aliases moved, but some records were rejected
     (see the rejects file); 1 the reindex failed and the live aliases were left untouched.
     """
-    files = _source_files(what, source)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    rejects = RejectsFile(rejects_path or Path("rejects") / f"{what}-{stamp}.jsonl")
-    options = BulkOptions(concurrency=concurrency, chunk_bytes=int(chunk_mb * 1024 * 1024))
-    reports: list[batch.LoadReport] = []
-    collected: dict = {}
-    # Listings take their merchants' fields from the merchants file: replay from the earlier file.
-    since = changes_since.replace(tzinfo=UTC) if changes_since else batch.export_time([p for _, p in files])
     try:
-        with rejects:
-            for kind, path in files:
-                with ProgressReporter(kind, path) as progress:
-                    report = batch.reindex(
-                        obj.es, obj.settings, kind, path, rejects=rejects, options=options, keep=keep,
-                        max_rejected=max_rejected, break_lock=break_lock, on_progress=progress.advance,
-                        changes_since=since,
-                        merchants=collected if (what == "all" and kind == "products") else None,
-                        collect_merchants=collected if (what == "all" and kind == "merchants") else None,
-                    )  # fmt: skip
-                reports.append(report)
-    except batch.ReindexError as e:
-        reports.append(e.report)
-        click.echo(summary_table(reports), err=True)
-        if rejects.count:
-            click.echo(f"Rejects: {rejects.count:,} in {rejects.path}", err=True)
-        raise click.ClickException(f"reindex of {e.report.alias} failed, alias left where it was: {e}") from e
-    click.echo(summary_table(reports))
-    if rejects.count:
-        click.echo(f"Rejects: {rejects.count:,} in {rejects.path}")
-        sys.exit(EXIT_REJECTS)
-
-
-def _source_files(what: str, source: Path) -> list[tuple[str, Path]]:
-    kinds = ["merchants", "products"] if what == "all" else [what]
-    if source.is_file():
-        if len(kinds) > 1:
-            raise click.BadParameter(
-                "`all` needs a directory holding merchants.* and products.*", param_hint="--from"
+        files = export_files(what, source)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--from") from None
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    since = changes_since.replace(tzinfo=UTC) if changes_since else None
+    bulk = BulkOptions(concurrency=concurrency, chunk_bytes=int(chunk_mb * 1024 * 1024))
+    options = reindexing.ReindexOptions(bulk, keep, max_rejected, break_lock, since)
+    with RejectsFile(rejects_path or Path("rejects") / f"{what}-{stamp}.jsonl") as rejects:
+        try:
+            reports = reindexing.reindex_all(
+                obj.es, obj.settings, files, rejects=rejects, options=options, progress=ProgressReporter
             )
-        return [(kinds[0], source)]
-    found = []
-    for kind in kinds:
-        candidates = [
-            source / f"{kind}{ext}" for ext in (".jsonl", ".jsonl.gz", ".ndjson", ".csv", ".csv.gz")
-        ]
-        existing = [c for c in candidates if c.is_file()]
-        if not existing:
-            raise click.BadParameter(f"no {kind}.jsonl (or .csv, .gz) in {source}", param_hint="--from")
-        found.append((kind, existing[0]))
-    return found
+        except reindexing.ReindexError as e:
+            click.echo(summary_table(e.reports) + rejects.summary(), err=True)
+            raise click.ClickException(
+                f"reindex of {e.report.alias} failed, alias left where it was: {e}"
+            ) from e
+    click.echo(summary_table(reports) + rejects.summary())
+    if rejects.count:
+        sys.exit(EXIT_REJECTS)
 
 
 @main.command()
@@ -296,11 +270,10 @@ def _source_files(what: str, source: Path) -> list[tuple[str, Path]]:
 @click.pass_obj
 def rollback(obj: Context, what: str) -> None:
     """Point the alias back at the previous index kept by the last reindex."""
-    alias = obj.settings.alias(what)
-    with aliases.reindex_lock(obj.es, obj.settings, alias):
-        left, now, replayed = batch.rollback(obj.es, obj.settings, what)
+    left, now, replayed = rollback_alias(obj.es, obj.settings, what)
     click.echo(
-        f"{alias}: {left} -> {now} ({replayed:,} changes logged since {left} was built replayed into it)"
+        f"{obj.settings.alias(what)}: {left} -> {now} "
+        f"({replayed:,} changes logged since {left} was built replayed into it)"
     )
 
 
@@ -314,8 +287,8 @@ def rollback(obj: Context, what: str) -> None:
 def apply_changes(path: Path, rejects_path: Path | None) -> None:
     """Apply a changes file (upsert, delete, stock lines). Exit 3 when some lines were rejected."""
     obj = click.get_current_context().obj
-    from indexer.applier import Applier
-    from indexer.follow import apply_file
+    from indexer.changes.applier import Applier
+    from indexer.changes.follower import apply_file
 
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     with RejectsFile(rejects_path or Path("rejects") / f"changes-{stamp}.jsonl") as rejects:
@@ -351,8 +324,8 @@ def follow(inbox: Path, done: Path | None, rejects: Path | None, interval: float
            break_lock: bool) -> None:  # fmt: skip
     """Watch INBOX and apply its change files in name order, resuming where it stopped."""
     obj = click.get_current_context().obj
-    from indexer.follow import FollowOptions
-    from indexer.follow import follow as run
+    from indexer.changes.follower import FollowOptions
+    from indexer.changes.follower import follow as run
 
     click.echo(f"following {inbox.resolve()} (Ctrl-C to stop)" if not once else f"applying {inbox.resolve()}")
     try:
@@ -375,7 +348,7 @@ def keys() -> None:
 @click.pass_obj
 def keys_create(obj: Context, merchant: str, label: str | None) -> None:
     """Create a key; it is printed once and cannot be shown again."""
-    from indexer import keys as keystore
+    from indexer.changes import merchant_keys as keystore
 
     key = keystore.create(obj.es, obj.settings, merchant, label)
     click.echo(key)
@@ -387,7 +360,7 @@ def keys_create(obj: Context, merchant: str, label: str | None) -> None:
 @click.pass_obj
 def keys_list(obj: Context, merchant: str | None) -> None:
     """Key ids, their merchant, and whether they are revoked (never the secrets)."""
-    from indexer import keys as keystore
+    from indexer.changes import merchant_keys as keystore
 
     found = keystore.list_keys(obj.es, obj.settings, merchant)
     for info in found:
@@ -404,7 +377,7 @@ def keys_list(obj: Context, merchant: str | None) -> None:
 @click.pass_obj
 def keys_revoke(obj: Context, key_id: str) -> None:
     """Revoke a key (give its id, or the key itself): it fails from the next request on."""
-    from indexer import keys as keystore
+    from indexer.changes import merchant_keys as keystore
 
     info = keystore.revoke(obj.es, obj.settings, key_id)
     click.echo(f"{info.key_id} ({info.merchant_id}) revoked at {info.revoked_at}")
@@ -420,9 +393,9 @@ def changes() -> None:
 @click.pass_obj
 def changes_prune(obj: Context, keep_days: int) -> None:
     """Delete the log's days older than --keep-days."""
-    from indexer import feed
+    from indexer.changes import changelog
 
-    doomed = feed.prune(obj.es, obj.settings, keep_days)
+    doomed = changelog.prune(obj.es, obj.settings, keep_days)
     click.echo(f"deleted {', '.join(doomed)}" if doomed else "nothing to delete")
 
 
@@ -435,7 +408,7 @@ def changes_prune(obj: Context, keep_days: int) -> None:
 )
 def sample(n_merchants: int, listings: int, seed: int, out: Path) -> None:
     """Write contract-valid sample merchants.jsonl and products.jsonl (deterministic per seed)."""
-    from indexer.sample import generate
+    from sample_data import generate
 
     with ProgressReporter("sample listings", None, total=listings) as progress:
         summary = generate(out, merchants=n_merchants, listings=listings, seed=seed, progress=progress.set)
@@ -502,7 +475,7 @@ def serve(obj: Context, host: str, port: int, workers: int, threads: int) -> Non
 @click.pass_obj
 def up(obj: Context, n_merchants: int, listings: int, reload: bool, then_serve: bool, port: int) -> None:
     """The embedded default: start the local engine, create the indices, load sample data, serve the API."""
-    from indexer.sample import FORMAT, generate
+    from sample_data import FORMAT, generate
 
     obj.local_engine().start(log=click.echo)
     click.get_current_context().invoke(init)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import platform
 import random
 import socket
 import statistics
@@ -28,9 +27,20 @@ import time
 import urllib.request
 from dataclasses import replace
 
-from bench.api import api_path, http_caller, load_catalogue, percentile, query_mix, run_load, sample_ids
-from bench.harness import own_engine, serve, shut_down
-from local_es import ES_VERSION
+from bench.api import api_path, query_mix, run_load
+from bench.harness import (
+    engine_or_url,
+    http_caller,
+    load_catalogue,
+    machine,
+    percentile,
+    percentiles,
+    sample_ids,
+    say,
+    serve,
+    shut_down,
+    table,
+)
 from panier_core.engine import build_client
 from panier_core.settings import Settings
 from query_api import analytics, places
@@ -133,15 +143,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=6, help="turns of each configuration")
     parser.add_argument("--requests", type=int, default=500, help="requests per configuration per round")
     parser.add_argument("--threads", type=int, default=1, help="client threads (1: latency without queueing)")
-    parser.add_argument("--port", type=int, default=8775, help="first of three API ports")
+    parser.add_argument("--port", type=int, default=8775, help="first of four API ports")
     args = parser.parse_args()
 
-    engine = None
-    if args.es_url:
-        url = args.es_url
-    else:
-        engine = own_engine(args.es_port, "panier-bench-analytics-es")
-        url = engine.url
+    engine, url = engine_or_url(args.es_url, args.es_port, "panier-bench-analytics-es")
     settings = Settings(es_url=url, index_prefix=args.prefix)
     es = build_client(settings).options(request_timeout=60)
     servers: dict[str, subprocess.Popen] = {}
@@ -154,7 +159,7 @@ def main() -> None:
             load_catalogue(es, settings, args.merchants, args.listings)
         aliases = f"{settings.alias('merchants')},{settings.alias('products')}"
         es.options(request_timeout=600).indices.forcemerge(index=aliases, max_num_segments=1)
-        print(f"template: {analytics.install(es, settings)}", flush=True)
+        say(f"template: {analytics.install(es, settings)}")
         places.quebec_places()
         rng = random.Random(7)
         mix = [
@@ -178,12 +183,12 @@ def main() -> None:
         for r in range(args.rounds):
             order = CONFIGS[r % len(CONFIGS) :] + CONFIGS[: r % len(CONFIGS)]
             for config in order:
-                result, elapsed = run_load(calls[config], args.threads)
+                result, elapsed, _ = run_load(calls[config], args.threads)
                 this_round = [x for values in result.values() for x in values]
                 latencies[config].extend(this_round)
                 round_p50[config].append(percentile(this_round, 0.5))
                 seconds[config] += elapsed
-            print(f"round {r + 1}/{args.rounds} done", flush=True)
+            say(f"round {r + 1}/{args.rounds} done")
         time.sleep(2.5)  # the flushers' last round (every second)
         counts = {config: analytics_counts(ports[config]) for config in CONFIGS}
         hooks = hooks_cost(settings)
@@ -199,23 +204,20 @@ def main() -> None:
         f"{args.listings:,} listings"
     )
     print(
-        f"machine: {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"Elasticsearch {ES_VERSION}; {args.threads} client thread(s); each API gunicorn 2 workers × 8 "
+        f"machine: {machine()}; {args.threads} client thread(s); each API gunicorn 2 workers × 8 "
         f"threads; {args.rounds} rounds × {args.requests} searches per configuration; load average at the "
         f"end {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}"
     )
-    print("\n| analytics | searches | p50 ms | p90 ms | p99 ms | requests/s | events |")
-    print("|---|---:|---:|---:|---:|---:|---|")
     summary = {}
+    rows = []
     for config in CONFIGS:
         values = latencies[config]
-        p50, p90, p99 = (percentile(values, p) for p in (0.5, 0.9, 0.99))
-        summary[config] = (p50, p90, p99)
+        p50, p90, p99 = summary[config] = percentiles(values)
         events = ", ".join(f"{k} {v:,.0f}" for k, v in counts[config].items()) or "none"
-        print(
-            f"| {config} | {len(values):,} | {p50:.2f} | {p90:.2f} | {p99:.2f} | "
-            f"{len(values) / seconds[config]:,.0f} | {events} |"
-        )
+        rate = f"{len(values) / seconds[config]:,.0f}"
+        rows.append([config, f"{len(values):,}", f"{p50:.2f}", f"{p90:.2f}", f"{p99:.2f}", rate, events])
+    headers = ["analytics", "searches", "p50 ms", "p90 ms", "p99 ms", "requests/s", "events"]
+    print("\n" + table(headers, rows, align="lrrrrrl"))
     off = summary["off"]
     for config in ("on", "down", "off-b"):
         diff = [a - b for a, b in zip(summary[config], off, strict=True)]

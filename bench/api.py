@@ -14,23 +14,27 @@ threads with keep-alive connections. Figures go in docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
-import platform
 import random
-import tempfile
 import threading
 import time
 import urllib.parse
-import urllib.request
 from collections.abc import Callable
-from pathlib import Path
 
 from elasticsearch import Elasticsearch
 
-from bench.harness import own_engine, serve, shut_down
-from local_es import ES_VERSION
+from bench.harness import (
+    engine_or_url,
+    http_caller,
+    load_catalogue,
+    machine,
+    percentiles,
+    sample_ids,
+    serve,
+    shut_down,
+    table,
+)
 from panier_core.engine import build_client
 from panier_core.settings import Settings
 from query_api import places, product_search, queries
@@ -74,13 +78,6 @@ WORDS = [
     "fromagerie",
 ]
 PREFIXES = ["s", "si", "fr", "fro", "bou", "éra", "erab", "pa", "ch", "mi", "bi", "dé"]
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * p
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def product_params(rng: random.Random, town: str) -> dict[str, str]:
@@ -239,60 +236,6 @@ def measure(
     return results
 
 
-def http_caller(port: int) -> Callable[[str], Callable[[], object]]:
-    local = threading.local()
-
-    def make(path: str) -> Callable[[], object]:
-        def call() -> object:
-            conn = getattr(local, "conn", None)
-            if conn is None:
-                conn = local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            conn.request("GET", path)
-            response = conn.getresponse()
-            body = response.read()
-            if response.status != 200:
-                raise RuntimeError(f"{path}: HTTP {response.status} {body[:200]!r}")
-            return body
-
-        return call
-
-    return make
-
-
-def load_catalogue(es: Elasticsearch, settings: Settings, merchants: int, listings: int) -> None:
-    from indexer import batch
-    from indexer.rejects import RejectsFile
-    from indexer.sample import generate
-
-    with tempfile.TemporaryDirectory(prefix="panier-bench-api-") as tmp:
-        data = Path(tmp)
-        generate(data, merchants=merchants, listings=listings, seed=42)
-        collected: dict = {}
-        with RejectsFile(data / "rejects.jsonl") as rejects:
-            for kind in ("merchants", "products"):
-                t0 = time.perf_counter()
-                report = batch.reindex(
-                    es,
-                    settings,
-                    kind,
-                    data / f"{kind}.jsonl",
-                    rejects=rejects,
-                    collect_merchants=collected if kind == "merchants" else None,
-                    merchants=collected if kind == "products" else None,
-                )
-                print(f"loaded {report.indexed:,} {kind} in {time.perf_counter() - t0:.1f} s", flush=True)
-
-
-def sample_ids(es: Elasticsearch, settings: Settings, alias: str, n: int) -> list[str]:
-    hits = es.search(
-        index=settings.alias(alias),
-        size=n,
-        query={"function_score": {"random_score": {"seed": 1, "field": "_seq_no"}}},
-        _source=False,
-    )["hits"]["hits"]
-    return [h["_id"] for h in hits]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -315,12 +258,7 @@ def main() -> None:
     args = parser.parse_args()
 
     merchants, listings = PROFILES[args.profile]
-    engine = None
-    if args.es_url:
-        url = args.es_url
-    else:
-        engine = own_engine(9660, "panier-bench-api-es")
-        url = engine.url
+    engine, url = engine_or_url(args.es_url, 9660, "panier-bench-api-es")
     settings = Settings(es_url=url, index_prefix=args.prefix)
     es = build_client(settings).options(request_timeout=30)
     server = None
@@ -352,27 +290,22 @@ def main() -> None:
         f"\n# Query API benchmark — {time.strftime('%Y-%m-%d')}, {args.profile} profile "
         f"({merchants:,} merchants, {listings:,} listings)"
     )
-    print(
-        f"machine: {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"Elasticsearch {ES_VERSION}, {args.threads} client threads, gunicorn 2 workers × 8 threads"
-    )
+    print(f"machine: {machine()}, {args.threads} client threads, gunicorn 2 workers × 8 threads")
     print(f"analytics: {os.environ.get('PANIER_ANALYTICS', 'on (default)')}; load average {os.getloadavg()}")
-    print("\n| query | path | n | p50 ms | p90 ms | p99 ms | engine took p50 / p90 / p99 ms |")
-    print("|---|---|---|---|---|---|---|")
     summary = {}
+    rows = []
     for kind in ["products", "merchants", "suggest", "facets", "map", "lookup", "all"]:
         for path in ("direct", "api"):
             latencies, _, took = results[path]
             lat = [x for k, v in latencies.items() if kind in (k, "all") for x in v]
-            p50, p90, p99 = (percentile(lat, p) for p in (0.5, 0.9, 0.99))
+            p50, p90, p99 = percentiles(lat)
             summary[(kind, path)] = (p50, p99)
             engine = [x for k, v in took.items() if kind in (k, "all") for x in v]
-            engine_cell = (
-                " / ".join(f"{percentile(engine, p):.0f}" for p in (0.5, 0.9, 0.99))
-                if engine and kind != "all"
-                else ""
-            )
-            print(f"| {kind} | {path} | {len(lat)} | {p50:.2f} | {p90:.2f} | {p99:.2f} | {engine_cell} |")
+            took_ms = percentiles(engine) if engine and kind != "all" else ()
+            engine_cell = " / ".join(f"{v:.0f}" for v in took_ms)
+            rows.append([kind, path, len(lat), f"{p50:.2f}", f"{p90:.2f}", f"{p99:.2f}", engine_cell])
+    headers = ["query", "path", "n", "p50 ms", "p90 ms", "p99 ms", "engine took p50 / p90 / p99 ms"]
+    print("\n" + table(headers, rows, align="lllllll"))
     for path in ("direct", "api"):
         n = sum(len(v) for v in results[path][0].values())
         print(f"\nthroughput {path}: {n / results[path][1]:,.0f} requests/s")

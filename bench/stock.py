@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import os
-import platform
 import random
 import threading
 import time
@@ -26,12 +24,21 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 
-from bench.api import http_caller, load_catalogue, percentile, sample_ids
-from bench.harness import own_engine, serve, shut_down
-from indexer import keys
-from indexer.applier import Applier
-from indexer.changes import stock_change
-from local_es import ES_VERSION
+from bench.harness import (
+    engine_or_url,
+    http_caller,
+    load_catalogue,
+    machine,
+    percentile,
+    sample_ids,
+    say,
+    serve,
+    shut_down,
+    table,
+)
+from indexer.changes import merchant_keys
+from indexer.changes.applier import Applier
+from indexer.records.change_lines import stock_change
 from panier_core.engine import build_client
 from panier_core.settings import Settings
 
@@ -112,7 +119,7 @@ def throughput(es, settings, ids, n: int, window: int, skew: bool) -> list[tuple
             writes = applier.stats.written
         elapsed = time.perf_counter() - t0
         rows.append((name, len(items) / elapsed, writes / len(items)))
-        print(f"  {name:<28} {rows[-1][1]:>9,.0f} changes/s   writes/change {rows[-1][2]:.2f}", flush=True)
+        say(f"  {name:<28} {rows[-1][1]:>9,.0f} changes/s   writes/change {rows[-1][2]:.2f}")
     return rows
 
 
@@ -169,7 +176,7 @@ def probe_keys(es, settings, listings: list[str]) -> dict[str, str]:
     """One ingest key per probe listing's merchant (as a merchant's POS would hold)."""
     docs = es.mget(index=settings.alias("products"), ids=listings)["docs"]
     owners = {d["_id"]: d["_source"]["merchant"]["id"] for d in docs}
-    made = {m: keys.create(es, settings, m, label="bench") for m in set(owners.values())}
+    made = {m: merchant_keys.create(es, settings, m, label="bench") for m in set(owners.values())}
     return {listing: made[owner] for listing, owner in owners.items()}
 
 
@@ -224,12 +231,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8071)
     args = parser.parse_args()
 
-    engine = None
-    if args.es_url:
-        url = args.es_url
-    else:
-        engine = own_engine(9670, "panier-bench-stock-es")
-        url = engine.url
+    engine, url = engine_or_url(args.es_url, 9670, "panier-bench-stock-es")
     settings = Settings(es_url=url, index_prefix=args.prefix)
     es = build_client(settings).options(request_timeout=60)
     server = None
@@ -244,8 +246,7 @@ def main() -> None:
         ]
         searches(args.port, search_paths, 2.0)  # warm-up
         when = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
-        print(f"# bench.stock {when}, {platform.node()}, {os.cpu_count()} cores, Elasticsearch {ES_VERSION}, "
-              f"{args.listings:,} listings", flush=True)  # fmt: skip
+        say(f"# bench.stock {when}, {machine()}, {args.listings:,} listings")
         print("Throughput (same skewed changes, window of", args.window, "changes):")
         print(" skewed to popular listings (what the targets are about):")
         rows = throughput(es, settings, ids, args.changes, args.window, skew=True)
@@ -260,24 +261,25 @@ def main() -> None:
             achieved, fresh, busy = under_stream(es, settings, args, ids, probes, search_paths, rate)
             fresh_rows.append((rate, achieved, fresh, busy))
             p99 = percentile(busy, 0.99)
-            print(f"  target {rate:>6,.0f}/s achieved {achieved:>7,.0f}/s  freshness p50 "
-                  f"{percentile(fresh, 0.5):6.0f} ms p99 {percentile(fresh, 0.99):6.0f} ms  "
-                  f"search p99 {p99:6.1f} ms ({p99 / percentile(idle, 0.99):.2f}× idle)",
-                  flush=True)  # fmt: skip
-        print(
-            "\n| stream | method | changes/s | × floor | engine writes / change |\n|---|---|---:|---:|---:|"
-        )
-        for label, found in (("skewed", rows), ("uniform", uniform)):
-            for name, rate, writes in found:
-                print(f"| {label} | {name} | {rate:,.0f} | {rate / found[1][1]:.2f} | {writes:.2f} |")
+            say(f"  target {rate:>6,.0f}/s achieved {achieved:>7,.0f}/s  freshness p50 "
+                f"{percentile(fresh, 0.5):6.0f} ms p99 {percentile(fresh, 0.99):6.0f} ms  "
+                f"search p99 {p99:6.1f} ms ({p99 / percentile(idle, 0.99):.2f}× idle)")  # fmt: skip
+        methods = [
+            [label, name, f"{rate:,.0f}", f"{rate / found[1][1]:.2f}", f"{writes:.2f}"]
+            for label, found in (("skewed", rows), ("uniform", uniform))
+            for name, rate, writes in found
+        ]
+        headers = ["stream", "method", "changes/s", "× floor", "engine writes / change"]
+        print("\n" + table(headers, methods, align="ll"))
         print(f"\nApplier vs per-request (skewed): {rows[2][1] / rows[0][1]:.1f}×")
-        print("\n| target rate | achieved | freshness p50 | p99 | search p99 | ÷ idle |")
-        print("|---:|---:|---:|---:|---:|---:|")
-        for rate, achieved, fresh, busy in fresh_rows:
-            p99 = percentile(busy, 0.99)
-            print(f"| {rate:,.0f} | {achieved:,.0f} | {percentile(fresh, 0.5):.0f} ms | "
-                  f"{percentile(fresh, 0.99):.0f} ms | {p99:.1f} ms | "
-                  f"{p99 / percentile(idle, 0.99):.2f} |")  # fmt: skip
+        streams = [
+            [f"{rate:,.0f}", f"{achieved:,.0f}", f"{percentile(fresh, 0.5):.0f} ms",
+             f"{percentile(fresh, 0.99):.0f} ms", f"{percentile(busy, 0.99):.1f} ms",
+             f"{percentile(busy, 0.99) / percentile(idle, 0.99):.2f}"]
+            for rate, achieved, fresh, busy in fresh_rows
+        ]  # fmt: skip
+        headers = ["target rate", "achieved", "freshness p50", "p99", "search p99", "÷ idle"]
+        print("\n" + table(headers, streams))
     finally:
         shut_down([server], engine)
 

@@ -1,1 +1,1 @@
-"""What the indexer, the query API and the CLI share: settings and the engine client."""
+"""What the indexer, the query API and the CLI share: settings, the engine client, Quebec's municipalities."""

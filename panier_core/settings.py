@@ -1,12 +1,22 @@
-"""One settings object, read from the environment once, passed explicitly everywhere else."""
+"""One settings object, read from the environment once, passed explicitly everywhere else.
+
+Each setting is declared once, as a field of `Settings` made by `setting()`: its environment
+variable, how the variable is parsed (an environs parser, i.e. a marshmallow field), its default and
+what it means. `VARIABLES` lists the declarations; a test holds the README's Configuration table to
+them.
+"""
 
 from __future__ import annotations
 
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, Field, dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any, NamedTuple
+
+import marshmallow as ma
+from environs import Env, EnvValidationError
 
 DEFAULT_ES_URL = "http://127.0.0.1:9200"
 _PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -21,81 +31,123 @@ def _default_cache() -> Path:
     return Path(base) / "panier"
 
 
+def _default_es_home() -> Path:
+    return _default_cache() / "elasticsearch"
+
+
+def setting(
+    variable: str,
+    default: Any = None,
+    *,
+    help: str,
+    parser: str = "str",
+    factory: Any = None,
+    from_env: Any = MISSING,
+    documented: str | None = None,
+    repr: bool = True,
+) -> Any:
+    """A `Settings` field read from the environment variable `variable` with the parser `parser`.
+
+    Parsers: environs' ``str`` and ``path``; ``float`` and ``int`` (≥ 0); ``switch`` (on/off);
+    ``names`` (comma-separated, as a tuple). `from_env` is the default when reading the environment,
+    if it differs from the one for settings built in code; `documented` is how the README shows the
+    default when the value itself cannot say it.
+    """
+    metadata = {
+        "variable": variable,
+        "parser": parser,
+        "help": help,
+        "from_env": from_env,
+        "documented": documented,
+    }
+    if factory is not None:
+        return field(default_factory=factory, metadata=metadata, repr=repr)
+    return field(default=default, metadata=metadata, repr=repr)
+
+
 @dataclass(frozen=True)
 class Settings:
-    es_url: str = DEFAULT_ES_URL
-    es_api_key: str | None = None
-    es_username: str | None = None
-    es_password: str | None = field(default=None, repr=False)
-    es_ca_certs: str | None = None
+    es_url: str = setting("PANIER_ES_URL", DEFAULT_ES_URL, help="the engine")
+    es_api_key: str | None = setting("PANIER_ES_API_KEY", help="API key (preferred over basic auth)")
+    es_username: str | None = setting("PANIER_ES_USERNAME", help="basic auth user (with the password)")
+    es_password: str | None = setting("PANIER_ES_PASSWORD", help="basic auth password", repr=False)
+    es_ca_certs: str | None = setting("PANIER_ES_CA_CERTS", help="CA bundle for https")
     # Prepended to alias and index names ("" -> aliases "merchants" and "products").
-    index_prefix: str = ""
-    request_timeout: float = 10.0
-    max_retries: int = 3
+    index_prefix: str = setting("PANIER_INDEX_PREFIX", "", help="prepended to aliases and indices")
+    request_timeout: float = setting(
+        "PANIER_ES_TIMEOUT", 10.0, parser="float", help="seconds an engine request may take"
+    )
+    max_retries: int = setting(
+        "PANIER_ES_MAX_RETRIES", 3, parser="int", help="retries of an engine request on connection errors"
+    )
     # Local engine (panier es ...): where the runner is built and nodes keep their data.
-    local_es_home: Path = field(default_factory=lambda: _default_cache() / "elasticsearch")
-    local_es_heap: str = "1g"
-    local_es_data: Path | None = None  # default: <local_es_home>/cluster
+    # setting() returns a dataclasses.field; ruff (RUF009) only sees a call, hence the two ignores.
+    local_es_home: Path = setting(  # noqa: RUF009
+        "PANIER_ES_HOME",
+        factory=_default_es_home,
+        parser="path",
+        documented="~/.cache/panier/elasticsearch",  # $XDG_CACHE_HOME/panier/elasticsearch when set
+        help="where the local engine's runner is built",
+    )
+    local_es_heap: str = setting("PANIER_ES_HEAP", "1g", help="heap of each local node, e.g. 512m or 1g")
+    local_es_data: Path | None = setting(  # noqa: RUF009
+        "PANIER_ES_DATA", parser="path", documented="<home>/cluster", help="where local nodes keep their data"
+    )
     # Query API
-    api_engine_timeout: float = 2.0  # seconds an engine request may take before the API answers 503
-    quebec_boost: float = 1.25  # relevance multiplier for certified Quebec products (1 = none)
-    cors_origins: tuple[str, ...] = ()  # e.g. ("https://panier.example",); empty = no CORS headers
+    api_engine_timeout: float = setting(
+        "PANIER_API_ENGINE_TIMEOUT",
+        2.0,
+        parser="float",
+        help="seconds an engine request may take before the API answers 503",
+    )
+    quebec_boost: float = setting(
+        "PANIER_QUEBEC_BOOST",
+        1.25,
+        parser="float",
+        help="relevance multiplier for certified Quebec products (1 = none, at most 10)",
+    )
+    cors_origins: tuple[str, ...] = setting(
+        "PANIER_CORS_ORIGINS",
+        (),
+        parser="names",
+        help="origins allowed to call the API from a browser, e.g. https://panier.example; none = no CORS",
+    )
     # Which blueprints an API process serves: "search" (shoppers) and/or "ingest" (merchants).
-    api_parts: tuple[str, ...] = ("search", "ingest")
+    api_parts: tuple[str, ...] = setting(
+        "PANIER_API", ("search", "ingest"), parser="names", help="which parts an API process serves"
+    )
     # Search analytics (query_api/analytics.py). On by default from the environment (PANIER_ANALYTICS);
     # off for Settings built in code (tests, scripts) unless they ask, so they never write events.
-    analytics: bool = False
-    analytics_es_url: str | None = None  # where events go; None = es_url (same credentials)
-    analytics_queue_size: int = 10_000  # events waiting in memory per worker; beyond, dropped and counted
+    analytics: bool = setting(
+        "PANIER_ANALYTICS", False, from_env=True, parser="switch", help="off records no search events"
+    )
+    analytics_es_url: str | None = setting(
+        "PANIER_ANALYTICS_ES_URL",
+        documented="PANIER_ES_URL",  # None: the engine of es_url, with the same credentials
+        help="where search events go",
+    )
+    analytics_queue_size: int = setting(
+        "PANIER_ANALYTICS_QUEUE_SIZE",
+        10_000,
+        parser="int",
+        help="events waiting in memory per worker; beyond, dropped and counted",
+    )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if env is None else env
-
-        def get(name: str) -> str | None:
-            value = env.get(name, "").strip()
-            return value or None
-
-        def number(name: str, default: float, kind: type) -> float:
-            raw = get(name)
-            if raw is None:
-                return default
+        """Settings from `env` (default: the process environment); blank values count as unset."""
+        reader = _Reader(os.environ if env is None else env)
+        values = {}
+        for declared in fields(cls):
+            variable, parser = declared.metadata["variable"], declared.metadata["parser"]
             try:
-                value = kind(raw)
-            except ValueError:
-                raise SettingsError(f"{name}={raw!r} is not a {kind.__name__}") from None
-            if value < 0:
-                raise SettingsError(f"{name} must be ≥ 0, got {raw}")
-            return value
-
-        def switch(name: str, default: bool) -> bool:
-            raw = (get(name) or ("on" if default else "off")).lower()
-            if raw not in ("on", "off", "true", "false", "1", "0", "yes", "no"):
-                raise SettingsError(f"{name} must be on or off, got {raw!r}")
-            return raw in ("on", "true", "1", "yes")
-
-        settings = cls(
-            es_url=get("PANIER_ES_URL") or DEFAULT_ES_URL,
-            es_api_key=get("PANIER_ES_API_KEY"),
-            es_username=get("PANIER_ES_USERNAME"),
-            es_password=get("PANIER_ES_PASSWORD"),
-            es_ca_certs=get("PANIER_ES_CA_CERTS"),
-            index_prefix=get("PANIER_INDEX_PREFIX") or "",
-            request_timeout=float(number("PANIER_ES_TIMEOUT", 10.0, float)),
-            max_retries=int(number("PANIER_ES_MAX_RETRIES", 3, int)),
-            local_es_home=Path(get("PANIER_ES_HOME") or _default_cache() / "elasticsearch"),
-            local_es_heap=get("PANIER_ES_HEAP") or "1g",
-            local_es_data=Path(data) if (data := get("PANIER_ES_DATA")) else None,
-            api_engine_timeout=float(number("PANIER_API_ENGINE_TIMEOUT", 2.0, float)),
-            quebec_boost=float(number("PANIER_QUEBEC_BOOST", 1.25, float)),
-            cors_origins=tuple(o.strip() for o in (get("PANIER_CORS_ORIGINS") or "").split(",") if o.strip()),
-            api_parts=tuple(
-                p.strip() for p in (get("PANIER_API") or "search,ingest").split(",") if p.strip()
-            ),
-            analytics=switch("PANIER_ANALYTICS", True),
-            analytics_es_url=get("PANIER_ANALYTICS_ES_URL"),
-            analytics_queue_size=int(number("PANIER_ANALYTICS_QUEUE_SIZE", 10_000, int)),
-        )
+                values[declared.name] = getattr(reader, parser)(
+                    variable, _env_default(declared), **_parser_options(parser, variable)
+                )
+            except EnvValidationError as e:
+                messages = e.error_messages
+                raise SettingsError(messages[0] if isinstance(messages, list) else str(e)) from None
+        settings = cls(**values)
         settings.validate()
         return settings
 
@@ -131,3 +183,98 @@ class Settings:
 
     def with_prefix(self, index_prefix: str) -> Settings:
         return replace(self, index_prefix=index_prefix)
+
+
+# -- reading the environment with environs ----------------------------------------------------------
+
+
+class _Switch(ma.fields.Boolean):
+    """on/off, true/false, yes/no or 1/0, in any case."""
+
+    truthy = frozenset({"on", "true", "yes", "1"})
+    falsy = frozenset({"off", "false", "no", "0"})
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        return super()._deserialize(str(value).lower(), attr, data, **kwargs)
+
+
+class _Names(ma.fields.Field):
+    """A comma-separated list such as ``search,ingest``, as a tuple; blank items are ignored."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> tuple[str, ...]:
+        return tuple(name.strip() for name in str(value).split(",") if name.strip())
+
+
+class _Reader(Env):
+    """environs' parsers over the mapping given to `Settings.from_env` instead of ``os.environ``."""
+
+    def __init__(self, source: Mapping[str, str]):
+        super().__init__(eager=True)
+        self._source = source
+        self.add_parser_from_field("switch", _Switch)
+        self.add_parser_from_field("names", _Names)
+
+    # environs' hook for where values come from (sloria/environs#51). No prefix, no ${VAR}
+    # expansion; a blank value is unset, as an empty `PANIER_INDEX_PREFIX=` in a unit file means.
+    def _get_from_environ(
+        self, key: str, default: Any, *, proxied: bool = False
+    ) -> tuple[str, Any, str | None]:
+        value = self._source.get(key, "").strip()
+        return key, value or default, None
+
+
+def _parser_options(parser: str, variable: str) -> dict[str, Any]:
+    """The marshmallow options of a parser, with error messages that name the variable."""
+    if parser in ("float", "int"):
+        invalid = f"{variable}={{input!r}} is not a{'n' if parser == 'int' else ''} {parser}"
+        shown = "{input:g}" if parser == "float" else "{input}"  # -1, not -1.0, for PANIER_ES_TIMEOUT=-1
+        return {
+            "validate": ma.validate.Range(min=0, error=f"{variable} must be ≥ 0, got {shown}"),
+            "error_messages": {
+                "invalid": invalid,
+                "too_large": invalid,
+                "special": f"{variable} must be a finite number",  # nan, inf
+            },
+        }
+    if parser == "switch":
+        return {"error_messages": {"invalid": f"{variable} must be on or off, got {{input!r}}"}}
+    return {}
+
+
+def _env_default(declared: Field) -> Any:
+    if declared.metadata["from_env"] is not MISSING:
+        return declared.metadata["from_env"]
+    if declared.default_factory is not MISSING:
+        return declared.default_factory()
+    return declared.default
+
+
+# -- the declarations, for docs and tests -----------------------------------------------------------
+
+
+class Variable(NamedTuple):
+    name: str  # the environment variable
+    attribute: str  # of Settings
+    default: str  # as the README's Configuration table shows it
+    help: str
+
+
+def _documented_default(declared: Field) -> str:
+    if declared.metadata["documented"] is not None:
+        return declared.metadata["documented"]
+    value = _env_default(declared)
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if value is None or value in ("", ()):
+        return "–"
+    if isinstance(value, tuple):
+        return ",".join(value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+VARIABLES: tuple[Variable, ...] = tuple(
+    Variable(f.metadata["variable"], f.name, _documented_default(f), f.metadata["help"])
+    for f in fields(Settings)
+)

@@ -29,10 +29,11 @@ from typing import Any, NamedTuple
 
 import elasticsearch
 import orjson
+import pygeohash
 from elasticsearch import Elasticsearch
 from flask import Flask, current_app, g
 
-from indexer.documents import fold
+from indexer.records.text import fold
 from panier_core.engine import build_client
 from panier_core.settings import Settings
 
@@ -41,7 +42,6 @@ log = logging.getLogger(__name__)
 TEMPLATE_FILE = "search_events.json"
 GEOHASH_PRECISION = 5  # cells of about 4.9 km × 4.9 km (less east-west at Quebec's latitudes)
 EXTENSION = "panier_analytics"
-_BASE32 = "0123456789bcdefghjkmnpqrstuvwxyz"
 _KEYWORD_FILTERS = ("category", "brand", "service", "region", "sort")
 _BOOLEAN_FILTERS = ("in_stock", "quebec")
 
@@ -111,48 +111,21 @@ def normalize_query(text: str | None) -> str:
 
 
 def geohash(lat: float, lon: float, precision: int = GEOHASH_PRECISION) -> str:
-    """The geohash of a point (standard base-32 alphabet, longitude bit first)."""
-    lat_range, lon_range = [-90.0, 90.0], [-180.0, 180.0]
-    chars, bits, value, even = [], 0, 0, True
-    while len(chars) < precision:
-        interval, coordinate = (lon_range, lon) if even else (lat_range, lat)
-        middle = (interval[0] + interval[1]) / 2
-        value <<= 1
-        if coordinate >= middle:
-            value |= 1
-            interval[0] = middle
-        else:
-            interval[1] = middle
-        even = not even
-        bits += 1
-        if bits == 5:
-            chars.append(_BASE32[value])
-            bits, value = 0, 0
-    return "".join(chars)
+    """The geohash of a point (standard base-32 alphabet, longitude bit first; 1 to 12 characters)."""
+    return pygeohash.encode(lat, lon, precision)
 
 
 def cell_bounds(cell: str) -> tuple[float, float, float, float]:
     """(min_lat, max_lat, min_lon, max_lon) of a geohash cell."""
-    lat_range, lon_range = [-90.0, 90.0], [-180.0, 180.0]
-    even = True
-    for char in cell:
-        value = _BASE32.index(char)
-        for shift in range(4, -1, -1):
-            interval = lon_range if even else lat_range
-            middle = (interval[0] + interval[1]) / 2
-            if value >> shift & 1:
-                interval[0] = middle
-            else:
-                interval[1] = middle
-            even = not even
-    return lat_range[0], lat_range[1], lon_range[0], lon_range[1]
+    lat, lon, lat_error, lon_error = pygeohash.decode_exactly(cell)
+    return lat - lat_error, lat + lat_error, lon - lon_error, lon + lon_error
 
 
 def coarse_location(lat: float, lon: float) -> tuple[str, dict[str, float]]:
     """The geohash cell (precision 5) of a point and the cell's centre: all an event keeps of it."""
     cell = geohash(lat, lon)
-    min_lat, max_lat, min_lon, max_lon = cell_bounds(cell)
-    return cell, {"lat": round((min_lat + max_lat) / 2, 6), "lon": round((min_lon + max_lon) / 2, 6)}
+    centre = pygeohash.decode_exactly(cell)
+    return cell, {"lat": round(centre.latitude, 6), "lon": round(centre.longitude, 6)}
 
 
 def event_document(search: Search, timestamp: float, latency_ms: float) -> dict[str, Any]:

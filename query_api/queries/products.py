@@ -172,7 +172,7 @@ def product_facets(
     }
 
 
-# Type-ahead inputs and the change-ordering bookkeeping (indexer.merge): never part of an answer.
+# Type-ahead inputs and the change-ordering bookkeeping (indexer.records.merge): never part of an answer.
 INTERNAL_FIELDS = ["suggest", "suggest_near", "category_suggest", "versions", "deleted"]
 STORE_SOURCE = ["id", "price", "stock", "in_stock", "merchant.id", "merchant.name", "merchant.city"]
 

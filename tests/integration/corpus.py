@@ -236,12 +236,10 @@ def write(directory: Path) -> Path:
 def load(es, settings, data: Path) -> int:
     """``data``'s merchants.jsonl then products.jsonl through the batch loader, as ``reindex all``
     does; returns how many records were rejected."""
-    from indexer import batch
-    from indexer.rejects import RejectsFile
+    from indexer.batch import reindexing
+    from indexer.files.rejects import RejectsFile
 
-    collected: dict = {}
+    files = [("merchants", data / "merchants.jsonl"), ("products", data / "products.jsonl")]
     with RejectsFile(data / "load-rejects.jsonl") as rejects:
-        batch.reindex(es, settings, "merchants", data / "merchants.jsonl", rejects=rejects,
-                      collect_merchants=collected)  # fmt: skip
-        batch.reindex(es, settings, "products", data / "products.jsonl", rejects=rejects, merchants=collected)
+        reindexing.reindex_all(es, settings, files, rejects=rejects)
         return rejects.count

@@ -79,7 +79,7 @@ def test_query_syntax_in_the_text_is_searched_for_not_interpreted(client, es):
 
 
 def test_unknown_ids_answer_404(engine, es):
-    from indexer import aliases
+    from indexer.engine import aliases
 
     settings = Settings(es_url=engine.url, index_prefix="errors404-")
     aliases.ensure_aliases(es, settings)

@@ -11,9 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from indexer import aliases, batch
-from indexer.bulk import BulkOptions
-from indexer.rejects import RejectsFile
+from indexer.batch import reindexing
+from indexer.batch.loader import BulkOptions
+from indexer.engine import aliases, locks
+from indexer.files.rejects import RejectsFile
 from panier_core.engine import build_client
 from panier_core.settings import Settings
 
@@ -65,9 +66,13 @@ def write_jsonl(path: Path, rows: list) -> Path:
     return path
 
 
-def load(es, settings, kind, path, rejects_path, **kw) -> batch.LoadReport:
+def load(es, settings, kind, path, rejects_path, *, merchants=None, on_progress=None, options=None, **kw):
+    """One ``reindexing.reindex``; ``options`` are the bulk options, ``kw`` the other ReindexOptions."""
     with RejectsFile(rejects_path) as rejects:
-        return batch.reindex(es, settings, kind, path, rejects=rejects, **kw)
+        return reindexing.reindex(
+            es, settings, kind, path, rejects=rejects, merchants=merchants, on_progress=on_progress,
+            options=reindexing.ReindexOptions(bulk=options, **kw),
+        )  # fmt: skip
 
 
 def read_rejects(path: Path) -> list[dict]:
@@ -99,12 +104,8 @@ def test_counts_reconcile_and_every_bad_line_reaches_the_rejects_file(es, settin
     ]
     products_file = write_jsonl(tmp_path / "products.jsonl", good_products + bad_products)
     rejects_path = tmp_path / "rejects.jsonl"
-    collected: dict = {}
-
-    m = load(
-        es, settings, "merchants", merchants_file, rejects_path, collect_merchants=collected, max_rejected=1
-    )
-    p = load(es, settings, "products", products_file, rejects_path, merchants=collected, max_rejected=1)
+    m = load(es, settings, "merchants", merchants_file, rejects_path, max_rejected=1)
+    p = load(es, settings, "products", products_file, rejects_path, merchants=m.merchants, max_rejected=1)
 
     assert (m.read, m.indexed, m.rejected) == (15, 8, 7)
     assert (p.read, p.indexed, p.rejected) == (46, 40, 6)
@@ -191,7 +192,7 @@ def test_a_reindex_that_fails_midway_leaves_the_alias_and_removes_the_half_built
     def crash(_n: int) -> None:
         raise RuntimeError("the loader's machine lost power")
 
-    with pytest.raises(batch.ReindexError, match="lost power") as caught:
+    with pytest.raises(reindexing.ReindexError, match="lost power") as caught:
         load(es, settings, "merchants", write_jsonl(tmp_path / "v2.jsonl", [merchant(i) for i in range(1, 100)]),
              tmp_path / "r", options=BulkOptions(chunk_docs=10, concurrency=1), on_progress=crash)  # fmt: skip
     assert aliases.indices_of(es, alias) == [first.index]
@@ -210,7 +211,7 @@ def test_a_reindex_whose_documents_the_engine_refuses_does_not_move_the_alias(es
             building.append(next(i for i in aliases.versioned_indices(es, alias) if i != first.index))
             es.indices.add_block(index=building[0], block="write")
 
-    with pytest.raises(batch.ReindexError, match="more than the 20% allowed"):
+    with pytest.raises(reindexing.ReindexError, match="more than the 20% allowed"):
         load(es, settings, "merchants", write_jsonl(tmp_path / "v2.jsonl", [merchant(i) for i in range(1, 101)]),
              tmp_path / "r2.jsonl", options=BulkOptions(chunk_docs=10, concurrency=1), on_progress=block_writes)  # fmt: skip
     assert aliases.indices_of(es, alias) == [first.index]
@@ -233,7 +234,7 @@ def test_the_engine_going_away_mid_run_fails_cleanly_and_leaves_the_alias(es, en
                 proxy.plan.down = True
 
         proxy.plan.on_bulk = go_away
-        with pytest.raises(batch.ReindexError, match="failed the same bulk request") as caught:
+        with pytest.raises(reindexing.ReindexError, match="failed the same bulk request") as caught:
             load(via_proxy, settings, "merchants",
                  write_jsonl(tmp_path / "v2.jsonl", [merchant(i) for i in range(1, 200)]), tmp_path / "r",
                  options=BulkOptions(chunk_docs=10, concurrency=1, max_retries=2, backoff_seconds=0.01))  # fmt: skip
@@ -247,7 +248,7 @@ def test_the_engine_going_away_mid_run_fails_cleanly_and_leaves_the_alias(es, en
     )
     assert "marked building" in report.error
     # And the lock it held is stale now: the next run says how to break it.
-    with pytest.raises(aliases.LockHeld, match="--break-lock"):
+    with pytest.raises(locks.LockHeld, match="--break-lock"):
         load(es, settings, "merchants", tmp_path / "v1.jsonl", tmp_path / "r")
     assert load(es, settings, "merchants", tmp_path / "v1.jsonl", tmp_path / "r", break_lock=True).alias_moved
 
@@ -290,7 +291,7 @@ def test_only_the_configured_number_of_previous_indices_is_kept(es, settings, tm
 def test_a_second_reindex_of_the_same_alias_waits_for_the_lock(es, settings, tmp_path):
     source = write_jsonl(tmp_path / "m.jsonl", [merchant(1)])
     alias = settings.alias("merchants")
-    with aliases.reindex_lock(es, settings, alias), pytest.raises(aliases.LockHeld, match="another reindex"):
+    with locks.reindex_lock(es, settings, alias), pytest.raises(locks.LockHeld, match="another reindex"):
         load(es, settings, "merchants", source, tmp_path / "r")
     assert load(es, settings, "merchants", source, tmp_path / "r").alias_moved  # released afterwards
 
@@ -303,7 +304,7 @@ def test_a_second_reindex_of_the_same_alias_waits_for_the_lock(es, settings, tmp
         except Exception as e:
             results.append(e)
 
-    with aliases.reindex_lock(es, settings, alias):  # another alias is not blocked
+    with locks.reindex_lock(es, settings, alias):  # another alias is not blocked
         t = threading.Thread(target=other)
         t.start()
         t.join(60)

@@ -11,12 +11,15 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from indexer import batch, feed
-from indexer.aliases import LockHeld
-from indexer.applier import APPLIED, STALE, Applier, EngineUnavailable
-from indexer.changes import parse
-from indexer.follow import FollowOptions, apply_file, follow
-from indexer.rejects import RejectsFile
+from indexer.batch import reindexing
+from indexer.changes import checkpoints
+from indexer.changes.applier import Applier
+from indexer.changes.follower import FollowOptions, apply_file, follow
+from indexer.changes.outcomes import APPLIED, STALE
+from indexer.engine.bulk_items import EngineUnavailable
+from indexer.engine.locks import LockHeld
+from indexer.files.rejects import RejectsFile
+from indexer.records.change_lines import parse
 from panier_core.engine import build_client
 from panier_core.settings import Settings
 from query_api import create_app
@@ -200,7 +203,7 @@ def test_a_follower_that_crashes_mid_file_resumes_without_losing_or_doubling_a_c
     options = FollowOptions(chunk=10, once=True)
     with pytest.raises(Crash):
         follow(es, settings, inbox, options, applier=CrashingApplier(es, settings), echo=lambda _: None)
-    checkpoint = feed.load_checkpoint(es, settings, inbox)
+    checkpoint = checkpoints.load_checkpoint(es, settings, inbox)
     assert (checkpoint.file, checkpoint.line) == ("0001.jsonl", 30)
 
     follow(es, settings, inbox, options, echo=lambda _: None)
@@ -212,7 +215,7 @@ def test_a_follower_that_crashes_mid_file_resumes_without_losing_or_doubling_a_c
     load_catalogue(es, reference, tmp_path / "ref")
     apply_lines(es, reference, lines, chunk=1)
     assert state(es, settings, LISTINGS) == state(es, reference, LISTINGS)
-    final = feed.load_checkpoint(es, settings, inbox)
+    final = checkpoints.load_checkpoint(es, settings, inbox)
     assert final.file is None and final.pending_since is None
 
 
@@ -270,7 +273,7 @@ def test_no_stock_change_is_lost_while_a_full_reindex_builds_and_swaps(es, setti
             time.sleep(0.0005)
 
         with RejectsFile(tmp_path / "re.jsonl") as rejects:
-            report = batch.reindex(es, settings, "products", tmp_path / "products.jsonl", rejects=rejects,
+            report = reindexing.reindex(es, settings, "products", tmp_path / "products.jsonl", rejects=rejects,
                                    on_progress=slow, options=None)  # fmt: skip
         time.sleep(0.3)
     finally:
@@ -290,7 +293,7 @@ def test_no_stock_change_is_lost_while_a_full_reindex_builds_and_swaps(es, setti
 def test_rollback_replays_the_changes_made_since_into_the_previous_index(es, env, tmp_path):
     load_catalogue(es, env, tmp_path)
     with RejectsFile(tmp_path / "r2.jsonl") as rejects:
-        batch.reindex(es, env, "products", tmp_path / "products.jsonl", rejects=rejects)
+        reindexing.reindex(es, env, "products", tmp_path / "products.jsonl", rejects=rejects)
     Applier(es, env).apply([parse(stock("p-000003", 42, 30))])
     result = CliRunner().invoke(main, ["rollback", "products"])
     assert result.exit_code == 0, result.output
@@ -318,7 +321,7 @@ def test_a_follower_that_loses_the_engine_stops_with_a_clear_error_and_a_new_one
         with pytest.raises((EngineUnavailable, elasticsearch.ConnectionError)):
             follow(via_proxy, settings, inbox, FollowOptions(chunk=10, once=True), echo=lambda _: None)
         via_proxy.close()
-    stopped_at = feed.load_checkpoint(es, settings, inbox)
+    stopped_at = checkpoints.load_checkpoint(es, settings, inbox)
     assert stopped_at.file == "0001.jsonl" and 0 < stopped_at.line < 60
 
     # The dead follower still holds the inbox's lock; a new one is told to take over.

@@ -8,7 +8,7 @@ import pytest
 from elasticsearch import Elasticsearch
 
 import mappings
-from indexer import aliases
+from indexer.engine import aliases
 from panier_core.settings import Settings
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from elasticsearch import BadRequestError
 
-from indexer import aliases
+from indexer.engine import aliases
 
 MONTREAL = {"lat": 45.5088, "lon": -73.5878}
 LONGUEUIL = {"lat": 45.5312, "lon": -73.5181}  # ~6 km from Montreal's centre

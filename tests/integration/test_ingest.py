@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from indexer import keys
+from indexer.changes import merchant_keys
 from panier_core.settings import Settings
 from query_api import create_app
 
@@ -28,7 +28,7 @@ def auth(key: str) -> dict[str, str]:
 
 
 def test_a_stock_change_sent_by_its_merchant_is_searchable_after_the_refresh(es, catalogue):
-    key = keys.create(es, catalogue, "m-000001")
+    key = merchant_keys.create(es, catalogue, "m-000001")
     client = create_app(catalogue).test_client()
     response = client.post(
         "/v1/ingest/stock", json=[{"id": "p-000001", "quantity": 37, "price": 8.5, "updated_at": at(10)}],
@@ -44,7 +44,7 @@ def test_a_stock_change_sent_by_its_merchant_is_searchable_after_the_refresh(es,
 
 
 def test_a_merchant_cannot_touch_another_merchants_listing_and_gets_a_result_per_item(es, catalogue):
-    key = keys.create(es, catalogue, "m-000001")
+    key = merchant_keys.create(es, catalogue, "m-000001")
     client = create_app(catalogue).test_client()
     items = [
         {"id": "p-000001", "quantity": 5, "updated_at": at(10)},  # its own
@@ -65,7 +65,7 @@ def test_a_merchant_cannot_touch_another_merchants_listing_and_gets_a_result_per
 
 
 def test_change_lines_are_accepted_as_ndjson_for_the_merchants_own_records(es, catalogue):
-    key = keys.create(es, catalogue, "m-000001")
+    key = merchant_keys.create(es, catalogue, "m-000001")
     client = create_app(catalogue).test_client()
     lines = [
         upsert_product(100, 10, merchant_id="m-000001", name="Cretons maison"),
@@ -88,16 +88,16 @@ def test_missing_unknown_and_revoked_keys_are_refused(es, catalogue):
     item = [{"id": "p-000001", "quantity": 1, "updated_at": at(10)}]
     assert client.post("/v1/ingest/stock", json=item).status_code == 401
     assert client.post("/v1/ingest/stock", json=item, headers=auth("pk_0000_nope")).status_code == 401
-    key = keys.create(es, catalogue, "m-000001")
+    key = merchant_keys.create(es, catalogue, "m-000001")
     assert client.post("/v1/ingest/stock", json=item, headers={"X-Api-Key": key}).status_code == 200
-    keys.revoke(es, catalogue, key)
+    merchant_keys.revoke(es, catalogue, key)
     refused = client.post("/v1/ingest/stock", json=item, headers=auth(key))
     assert refused.status_code == 401
     assert refused.get_json()["error"]["message"] == "unknown or revoked API key"
 
 
 def test_bad_bodies_get_clear_errors_not_500s(es, catalogue):
-    key = keys.create(es, catalogue, "m-000001")
+    key = merchant_keys.create(es, catalogue, "m-000001")
     client = create_app(catalogue).test_client()
     cases = [
         (b"", "application/json", 400),
@@ -132,13 +132,13 @@ def test_keys_cli_creates_lists_and_revokes_without_showing_secrets(es, env, tmp
     created = runner.invoke(main, ["keys", "create", "--merchant", "m-000002", "--label", "caisse"])
     assert created.exit_code == 0, created.output
     key = created.stdout.strip().splitlines()[0]
-    assert key.startswith("pk_") and keys.verify(es, env, key) == "m-000002"
+    assert key.startswith("pk_") and merchant_keys.verify(es, env, key) == "m-000002"
     listed = runner.invoke(main, ["keys", "list"])
     key_id = key.split("_")[1]
     assert key_id in listed.output and "m-000002" in listed.output and key not in listed.output
     assert "active" in listed.output
     revoked = runner.invoke(main, ["keys", "revoke", key_id])
-    assert revoked.exit_code == 0 and keys.verify(es, env, key) is None
+    assert revoked.exit_code == 0 and merchant_keys.verify(es, env, key) is None
     unknown = runner.invoke(main, ["keys", "create", "--merchant", "m-424242"])
     assert unknown.exit_code == 1 and "no merchant 'm-424242'" in unknown.output
 
@@ -146,12 +146,12 @@ def test_keys_cli_creates_lists_and_revokes_without_showing_secrets(es, env, tmp
 def test_merchant_records_are_not_changed_through_ingest_and_an_inactive_merchants_key_stops_working(
     es, catalogue
 ):
-    from indexer.applier import Applier
-    from indexer.changes import parse
+    from indexer.changes.applier import Applier
+    from indexer.records.change_lines import parse
 
     from .changes_helpers import upsert_merchant
 
-    key = keys.create(es, catalogue, "m-000001")
+    key = merchant_keys.create(es, catalogue, "m-000001")
     client = create_app(catalogue).test_client()
     reactivate = [upsert_merchant(1, 10, name="Fromagerie renommée par elle-même")]
     body = client.post("/v1/ingest/changes", json=reactivate, headers=auth(key)).get_json()
@@ -177,7 +177,7 @@ def test_the_openapi_document_describes_the_ingest_endpoints_and_real_answers_fi
     assert "quantity" in document["components"]["schemas"][item_schema["$ref"].split("/")[-1]]["properties"]
     assert "/v1/ingest/changes" in document["paths"]
 
-    key = keys.create(es, catalogue, "m-000001")
+    key = merchant_keys.create(es, catalogue, "m-000001")
     answer = client.post("/v1/ingest/stock", json=[{"id": "p-000001", "quantity": 2, "updated_at": at(9)},
                                                    {"id": "p-000002", "quantity": -1}], headers=auth(key))  # fmt: skip
     IngestAnswer().load(answer.get_json())  # raises if the answer strays from the documented shape

@@ -7,7 +7,7 @@ import re
 from click.testing import CliRunner
 
 from cli import main
-from indexer import aliases
+from indexer.engine import aliases
 
 
 def run(*args: str):

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from marshmallow import ValidationError
 
-from indexer import feed
-from indexer.changes import parse
+from indexer.changes import checkpoints
+from indexer.records.change_lines import parse
 
 NOW = "2026-11-21T09:00:00Z"
 
@@ -45,15 +45,15 @@ def test_bad_lines_say_which_field_is_wrong(line, field):
 
 def test_a_follower_is_described_with_its_position_and_lag():
     now = datetime(2026, 11, 25, 12, tzinfo=UTC)
-    busy = feed.Checkpoint(
+    busy = checkpoints.Checkpoint(
         inbox="/in", file="0002.jsonl", line=500, applied=1200,
         pending_since=(now - timedelta(seconds=3)).isoformat(), heartbeat=(now - timedelta(seconds=1)).isoformat(),
     )  # fmt: skip
-    idle = feed.Checkpoint(inbox="/in2", applied=7, heartbeat=(now - timedelta(seconds=90)).isoformat())
-    lines = feed.describe_followers([busy, idle], now)
+    idle = checkpoints.Checkpoint(inbox="/in2", applied=7, heartbeat=(now - timedelta(seconds=90)).isoformat())
+    lines = checkpoints.describe_followers([busy, idle], now)
     assert (
         lines[0]
         == "follower /in: at 0002.jsonl line 500, lag 3.0s (oldest unapplied change), 1,200 applied, last heard 1s ago"
     )
     assert lines[1].startswith("follower /in2: idle, lag 0.0s") and "last heard 90s ago" in lines[1]
-    assert feed.silent_for(idle, now) == 90.0
+    assert checkpoints.silent_for(idle, now) == 90.0

@@ -4,9 +4,9 @@ from datetime import UTC, datetime
 
 import orjson
 
-from indexer import documents
-from indexer.bulk import Action, BulkOptions, _chunks
-from indexer.schemas import MERCHANT, PRODUCT, flatten_errors
+from indexer.batch.loader import Action, BulkOptions, _chunks
+from indexer.records import documents
+from indexer.records.schemas import MERCHANT, PRODUCT, flatten_errors
 
 MERCHANT_RECORD = MERCHANT.load(
     {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 import random
 
-from indexer import documents, merge
-from indexer.merge import StockChange
+from indexer.records import documents, merge
+from indexer.records.merge import StockChange
 
 MERCHANT = {"id": "m-1", "name": "Fromagerie", "city": "Montréal", "region": "Montréal", "services": [],
             "location": {"lat": 45.5, "lon": -73.6}, "active": True, "updated_at": "2026-11-20T00:00:00Z"}  # fmt: skip

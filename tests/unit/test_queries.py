@@ -5,7 +5,7 @@ import json
 import pytest
 
 from query_api import queries
-from query_api.schemas import MERCHANT_SEARCH, PRODUCT_SEARCH
+from query_api.schemas import MERCHANT_SEARCH, PRODUCT_SEARCH, encode_cursor
 
 TR = (46.3432, -72.5418)
 
@@ -131,3 +131,61 @@ def test_stores_and_recounted_facets_go_in_one_msearch_that_skips_the_request_ca
     only_stores = queries.follow_up_searches("products", ["gtin:1"], params, None, 25, None)
     assert len(only_stores) == 2 and "by_product" in only_stores[1]["aggs"]  # the page counted them all
     assert queries.follow_up_searches("p", [], params, None, 25, None) == []  # nothing more to ask
+
+
+# -- every engine request, whole, against its golden file (pytest --update-golden rewrites them) --
+
+BBOX = "-74,45.3,-73.4,45.7"
+CURSOR = encode_cursor([1.25, "m-tr-01"])
+PRODUCT_KEYS = ["gtin:0627843000013", "name:miel|rucher boreal"]
+
+
+def _merchants(raw: dict, location, radius: float):
+    return lambda: queries.merchants_search(MERCHANT_SEARCH.load(raw), location, radius)
+
+
+def _products(raw: dict, location, radius: float, boost: float = 1.25):
+    return lambda: queries.products_search(PRODUCT_SEARCH.load(raw), location, radius, boost)
+
+
+BODIES = {
+    "merchants-words-near": _merchants({"q": "fromagerie"}, TR, 10),
+    "merchants-near-by-distance-cursor": _merchants(
+        {"sort": "distance", "cursor": CURSOR, "lat": str(TR[0]), "lon": str(TR[1])}, TR, 15
+    ),
+    "merchants-filters-page-3": _merchants(
+        {"category": "Épicerie fine", "service": "livraison", "region": "Mauricie", "page": "3"}, None, 25
+    ),
+    "merchants-map": _merchants({"q": "pain", "bbox": BBOX, "zoom": "8"}, None, 25),
+    "products-words-near": _products({"q": "sirop d'érable", "in_stock": "true"}, TR, 25),
+    "products-near-no-words": _products({"in_stock": "true", "quebec": "true"}, TR, 50),
+    "products-words-by-distance": _products(
+        {"q": "miel", "sort": "distance", "lat": str(TR[0]), "lon": str(TR[1])}, TR, 10
+    ),
+    "products-by-price-filters-no-boost": _products(
+        {"sort": "price", "brand": "Garant", "category": "Épicerie", "min_price": "2", "max_price": "20",
+         "quebec": "false"}, None, 25, 1.0,
+    ),  # fmt: skip
+    "products-words-nowhere": _products({"q": "miel", "per_page": "5", "page": "2"}, None, 25),
+    "products-map": _products({"q": "cidre", "bbox": BBOX, "zoom": "8"}, TR, 25),
+    "stores-of-products-near": lambda: queries.stores_of_products(
+        PRODUCT_KEYS, PRODUCT_SEARCH.load({"stores": "4", "in_stock": "true", "bbox": BBOX}), TR, 10
+    ),
+    "stores-of-products": lambda: queries.stores_of_products(PRODUCT_KEYS, PRODUCT_SEARCH.load({}), None, 25),
+    "product-facets-sampled": lambda: queries.product_facets(
+        PRODUCT_SEARCH.load({"in_stock": "true", "zoom": "8"}), TR, 25, 500_000
+    ),
+    "product-facets-exact": lambda: queries.product_facets(PRODUCT_SEARCH.load({}), None, 25, 5_000),
+    "follow-up-searches": lambda: queries.follow_up_searches(
+        "products", PRODUCT_KEYS, PRODUCT_SEARCH.load({"stores": "2"}), TR, 25, 50_000
+    ),
+    "stores-for-product-near": lambda: queries.stores_for_product("gtin:0627843000013", TR, 20),
+    "stores-for-product": lambda: queries.stores_for_product("gtin:0627843000013", None, 5),
+    "suggest-near": lambda: queries.suggest("fromage", TR, 8),
+    "suggest-short": lambda: queries.suggest("fr", None, 5),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BODIES))
+def test_each_engine_request_is_exactly_its_golden_file(golden, case):
+    golden(f"queries/{case}", BODIES[case]())

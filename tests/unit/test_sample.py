@@ -8,8 +8,11 @@ from collections import Counter, defaultdict
 import orjson
 import pytest
 
-from indexer import sample, sample_words
-from indexer.schemas import MERCHANT, PRODUCT
+from indexer.records.schemas import MERCHANT, PRODUCT
+from sample_data import generate, words
+from sample_data.catalogue import gtin13
+from sample_data.cities import quebec_cities, region_of
+from sample_data.listings import listing_counts
 
 MERCHANTS, LISTINGS, SEED = 50, 2_000, 7
 QUEBEC_REGIONS = {
@@ -41,7 +44,7 @@ def product_key(record):
 def generated(tmp_path_factory):
     out = tmp_path_factory.mktemp("sample")
     reports = []
-    summary = sample.generate(out, merchants=MERCHANTS, listings=LISTINGS, seed=SEED, progress=reports.append)
+    summary = generate(out, merchants=MERCHANTS, listings=LISTINGS, seed=SEED, progress=reports.append)
     return summary, reports
 
 
@@ -90,13 +93,13 @@ def test_files_are_utf8_json_lines_with_french_text_unescaped(generated):
 
 
 def test_same_seed_gives_byte_identical_files(generated, tmp_path):
-    again = sample.generate(tmp_path, merchants=MERCHANTS, listings=LISTINGS, seed=SEED)
+    again = generate(tmp_path, merchants=MERCHANTS, listings=LISTINGS, seed=SEED)
     assert again.merchants_path.read_bytes() == generated[0].merchants_path.read_bytes()
     assert again.products_path.read_bytes() == generated[0].products_path.read_bytes()
 
 
 def test_another_seed_gives_different_files(generated, tmp_path):
-    other = sample.generate(tmp_path, merchants=MERCHANTS, listings=LISTINGS, seed=SEED + 1)
+    other = generate(tmp_path, merchants=MERCHANTS, listings=LISTINGS, seed=SEED + 1)
     assert other.merchants_path.read_bytes() != generated[0].merchants_path.read_bytes()
     assert other.products_path.read_bytes() != generated[0].products_path.read_bytes()
 
@@ -116,7 +119,7 @@ def test_listings_per_merchant_have_a_heavy_tail(products):
 
 
 def test_large_runs_give_a_few_merchants_thousands_of_listings_and_most_tens():
-    counts = sample.listing_counts(22_000, 2_200_000, random.Random(1))
+    counts = listing_counts(22_000, 2_200_000, random.Random(1))
     assert sum(counts) == 2_200_000
     assert min(counts) >= 1
     assert 10 <= statistics.median(counts) < 100
@@ -128,7 +131,7 @@ def test_large_runs_give_a_few_merchants_thousands_of_listings_and_most_tens():
     ("merchants", "listings"), [(1, 1), (7, 7), (10, 3), (3, 0), (50, 2_000), (999, 12_345)]
 )
 def test_listing_counts_sum_exactly_and_give_everyone_one_when_there_are_enough(merchants, listings):
-    counts = sample.listing_counts(merchants, listings, random.Random(3))
+    counts = listing_counts(merchants, listings, random.Random(3))
     assert len(counts) == merchants
     assert sum(counts) == listings
     assert min(counts) >= 0
@@ -138,7 +141,7 @@ def test_listing_counts_sum_exactly_and_give_everyone_one_when_there_are_enough(
 
 def test_listings_without_merchants_are_refused():
     with pytest.raises(ValueError, match="at least one merchant"):
-        sample.listing_counts(0, 10, random.Random(0))
+        listing_counts(0, 10, random.Random(0))
 
 
 def test_about_fifteen_percent_of_listings_are_out_of_stock(products):
@@ -186,12 +189,12 @@ def test_gtins_are_thirteen_digits_with_a_valid_check_digit(products):
     assert gtins
     for gtin in gtins:
         assert re.fullmatch(r"\d{13}", gtin)
-        assert sample.gtin13(gtin[:12]) == gtin
+        assert gtin13(gtin[:12]) == gtin
 
 
 def test_gtin13_computes_the_gs1_check_digit():
-    assert sample.gtin13("400638133393") == "4006381333931"
-    assert sample.gtin13("003600029145") == "0036000291452"
+    assert gtin13("400638133393") == "4006381333931"
+    assert gtin13("003600029145") == "0036000291452"
 
 
 def test_about_forty_percent_of_catalogue_items_are_quebec_products_most_certified(products):
@@ -208,7 +211,7 @@ def test_about_forty_percent_of_catalogue_items_are_quebec_products_most_certifi
 def test_listings_fit_their_merchants_kinds(merchants, products):
     kinds = {m["id"]: m["categories"][1:] for m in merchants}
     families_of = {
-        m_id: {sample_words.FAMILIES[f].categories for k in ks for f in sample_words.KINDS[k].families}
+        m_id: {words.FAMILIES[f].categories for k in ks for f in words.KINDS[k].families}
         for m_id, ks in kinds.items()
     }
     for p in products:
@@ -221,20 +224,20 @@ def test_merchant_categories_are_one_broad_category_and_one_or_two_kinds(merchan
         first, *kinds = m["categories"]
         assert first in broad
         assert 1 <= len(kinds) <= 2
-        assert all(sample_words.KINDS[k].broad == first for k in kinds)
+        assert all(words.KINDS[k].broad == first for k in kinds)
 
 
 def test_regions_are_quebec_administrative_regions(merchants):
-    assert set(sample_words.REGIONS) == QUEBEC_REGIONS
+    assert set(words.REGIONS) == QUEBEC_REGIONS
     assert {m["address"]["region"] for m in merchants} <= QUEBEC_REGIONS
-    assert all(c.region in QUEBEC_REGIONS for c in sample.quebec_cities())
+    assert all(c.region in QUEBEC_REGIONS for c in quebec_cities())
 
 
 def test_montreal_is_in_the_montreal_region(merchants):
     montreal = [m for m in merchants if m["address"]["city"] == "Montréal"]
     assert montreal, "Montréal is the most populous city; a sample of 50 merchants has some"
     assert {m["address"]["region"] for m in montreal} == {"Montréal"}
-    assert {c.region for c in sample.quebec_cities() if c.name == "Montréal"} == {"Montréal"}
+    assert {c.region for c in quebec_cities() if c.name == "Montréal"} == {"Montréal"}
 
 
 @pytest.mark.parametrize(
@@ -259,16 +262,16 @@ def test_montreal_is_in_the_montreal_region(merchants):
     ],
 )
 def test_cities_are_placed_in_their_region(city, region):
-    assert {c.region for c in sample.quebec_cities() if c.name == city} == {region}
+    assert {c.region for c in quebec_cities() if c.name == city} == {region}
 
 
 def test_namesakes_outside_the_montreal_area_fall_back_to_the_nearest_centre():
-    assert sample.region_of("Sainte-Catherine", 45.40008, -73.58248) == "Montérégie"
-    assert sample.region_of("Sainte-Catherine", 46.31836, -72.56632) == "Mauricie"
+    assert region_of("Sainte-Catherine", 45.40008, -73.58248) == "Montérégie"
+    assert region_of("Sainte-Catherine", 46.31836, -72.56632) == "Mauricie"
 
 
 def test_merchants_sit_within_a_few_kilometres_of_their_city(merchants):
-    centres = {c.name: (c.lat, c.lon) for c in sample.quebec_cities()}
+    centres = {c.name: (c.lat, c.lon) for c in quebec_cities()}
     for m in merchants:
         lat, lon = centres[m["address"]["city"]]
         dy = (m["location"]["lat"] - lat) * 111.2
@@ -304,7 +307,7 @@ def test_progress_reports_growing_counts_ending_at_the_total(generated, tmp_path
     _, reports = generated
     assert reports[-1] == LISTINGS
     reports = []
-    sample.generate(tmp_path, merchants=20, listings=25_000, seed=1, progress=reports.append)
+    generate(tmp_path, merchants=20, listings=25_000, seed=1, progress=reports.append)
     assert reports == sorted(reports)
     assert len(reports) >= 2
     assert reports[-1] == 25_000

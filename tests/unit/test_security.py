@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer import aliases, feed, keys
+from indexer.changes import changelog, checkpoints, merchant_keys
+from indexer.engine import locks
 from panier_core import security
 from panier_core.settings import Settings
 from query_api import analytics
@@ -75,7 +76,7 @@ def test_query_api_reads_the_aliases_and_only_appends_search_events(settings):
         assert privileges_on(role, alias) == {"read", "view_index_metadata"}
     assert privileges_on(role, analytics.data_stream(settings)) == {"create_doc", "auto_configure"}
     # Nothing behind the aliases directly, nor the indexer's own indices.
-    for name in ("merchants-20261124t120000", aliases.LOCK_INDEX, keys.KEYS_INDEX, feed.STATE_INDEX):
+    for name in ("merchants-20261124t120000", locks.LOCK_INDEX, merchant_keys.KEYS_INDEX, checkpoints.STATE_INDEX):
         assert privileges_on(role, settings.alias(name)) == set(), name
     assert role["cluster"] == ["monitor"]
 
@@ -86,10 +87,10 @@ def test_indexer_manages_its_versioned_indices_aliases_and_internal_indices(sett
     owned = [
         settings.alias("merchants"),
         settings.alias("products-20261124t120000"),
-        settings.alias(aliases.LOCK_INDEX),
-        settings.alias(keys.KEYS_INDEX),
-        settings.alias(feed.STATE_INDEX),
-        settings.alias(f"{feed.LOG_PREFIX}20261125"),
+        settings.alias(locks.LOCK_INDEX),
+        settings.alias(merchant_keys.KEYS_INDEX),
+        settings.alias(checkpoints.STATE_INDEX),
+        settings.alias(f"{changelog.LOG_PREFIX}20261125"),
     ]
     for name in owned:
         assert privileges_on(role, name) == {"manage", "read", "write"}, name

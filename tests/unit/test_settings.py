@@ -1,12 +1,13 @@
 """Settings come from environment variables with sensible defaults, and bad values are named."""
 
+import re
 from pathlib import Path
 
 import pytest
 from elasticsearch.serializer import OrjsonSerializer
 
 from panier_core.engine import OrjsonNdjsonSerializer, build_client
-from panier_core.settings import DEFAULT_ES_URL, Settings, SettingsError
+from panier_core.settings import DEFAULT_ES_URL, VARIABLES, Settings, SettingsError
 
 
 def test_defaults_point_at_a_local_engine_with_plain_aliases():
@@ -109,3 +110,50 @@ def test_the_client_reads_and_writes_json_with_orjson():
     for mimetype in ("application/x-ndjson", "application/vnd.elasticsearch+x-ndjson; compatible-with=8"):
         assert type(serializers.get_serializer(mimetype)) is OrjsonNdjsonSerializer
     client.close()
+
+
+README = Path(__file__).parents[2] / "README.md"
+# In the Configuration table but not a setting: prometheus_client reads it from the process
+# environment when first imported, and `panier serve` chooses it (and sets it) before that import,
+# so it cannot come from a Settings object passed down.
+NOT_SETTINGS = {"PROMETHEUS_MULTIPROC_DIR"}
+
+
+def _configuration_table() -> dict[str, str]:
+    """Each variable of the README's Configuration table and its default as the table shows it."""
+    section = README.read_text(encoding="utf-8").split("\n## Configuration\n", 1)[1].split("\n## ", 1)[0]
+    table = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) != 3 or not cells[0].startswith("`"):
+            continue  # not a row of variables (the header, its rule, prose)
+        names = re.findall(r"`([^`]+)`", cells[0])
+        defaults = re.findall(r"`([^`]+)`", cells[1]) or [cells[1]]
+        if len(defaults) == 1:
+            defaults *= len(names)  # one default for the row, e.g. "–" for username and password
+        assert len(defaults) == len(names), f"one default per variable, or one for all: {line}"
+        table.update(zip(names, defaults, strict=True))
+    return table
+
+
+def test_the_readme_configuration_table_lists_every_setting_and_only_settings():
+    table = _configuration_table()
+    assert set(table) >= NOT_SETTINGS  # the exception is still documented
+    assert set(table) - NOT_SETTINGS == {v.name for v in VARIABLES}
+
+
+def test_the_readme_configuration_table_shows_each_setting_s_default():
+    table = _configuration_table()
+    assert {v.name: table.get(v.name) for v in VARIABLES} == {v.name: v.default for v in VARIABLES}
+
+
+def test_each_setting_is_declared_once_with_its_help():
+    assert len({v.name for v in VARIABLES}) == len(VARIABLES)
+    assert {v.attribute for v in VARIABLES} == set(Settings.__dataclass_fields__)
+    assert all(v.help for v in VARIABLES)
+
+
+def test_the_documented_local_engine_home_is_the_default_without_xdg_cache_home(monkeypatch):
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    home = next(v for v in VARIABLES if v.attribute == "local_es_home")
+    assert Settings.from_env({}).local_es_home == Path(home.default).expanduser()

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from indexer.sources import read_records
+from indexer.files.sources import read_records
 
 
 def test_jsonl_lines_come_out_in_order_with_their_line_numbers_and_blank_lines_skipped(tmp_path):

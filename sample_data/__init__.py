@@ -1,0 +1,11 @@
+"""The sample data generator (``panier sample``, ``panier up``, the benchmarks).
+
+One job per module: ``cities`` (Quebec towns, their regions and postal areas), ``catalogue`` (the
+shared product catalogue), ``merchants`` (merchant records), ``listings`` (listings per merchant
+and which items they are), ``generator`` (``generate``: both files, written as they are made);
+``words`` holds the hand-written word lists, ``french`` and ``draws`` what several of them share.
+"""
+
+from sample_data.generator import FORMAT, SampleSummary, generate
+
+__all__ = ["FORMAT", "SampleSummary", "generate"]
