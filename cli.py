@@ -17,7 +17,7 @@ from indexer.batch import reindexing
 from indexer.batch.loader import BulkOptions
 from indexer.batch.progress import ProgressReporter, summary_table
 from indexer.batch.rollback import rollback as rollback_alias
-from indexer.engine import aliases
+from indexer.engine import aliases, search_events
 from indexer.engine.bulk_items import EngineUnavailable
 from indexer.files.rejects import RejectsFile
 from indexer.files.sources import export_files
@@ -180,10 +180,9 @@ def init(obj: Context) -> None:
         click.echo(f"exists   {alias} -> {index}")
     for alias, what in report.upgraded.items():
         click.echo(f"upgraded {alias}: {what}")
-    from query_api import analytics
-
-    state = analytics.install(obj.es, obj.settings)
-    click.echo(f"{state:<8} {analytics.template_name(obj.settings)} (index template of the search events)")
+    state = search_events.install(obj.es, obj.settings)
+    template = search_events.template_name(obj.settings)
+    click.echo(f"{state:<8} {template} (index template of the search events)")
     if not report.changed:
         click.echo("Nothing to do: every alias already exists.")
 

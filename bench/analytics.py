@@ -41,6 +41,7 @@ from bench.harness import (
     shut_down,
     table,
 )
+from indexer.engine import bulk_items, search_events
 from panier_core.engine import build_client
 from panier_core.settings import Settings
 from query_api import analytics, places
@@ -90,7 +91,7 @@ def request_path_cost(settings: Settings, n: int = 200_000) -> tuple[float, floa
     )
     t0 = time.process_time()
     docs = [analytics.event_document(search, 1_795_000_000.0, 3.2) for _ in range(20_000)]
-    analytics.bulk_body(docs)
+    bulk_items.create_body(docs)
     per_event = (time.process_time() - t0) / 20_000 * 1e6
     # A flusher that never runs during the measure, and a queue that never fills.
     recorder = analytics.Recorder(settings, queue_size=n + 1, interval=3600, batch_size=n + 1)
@@ -159,7 +160,7 @@ def main() -> None:
             load_catalogue(es, settings, args.merchants, args.listings)
         aliases = f"{settings.alias('merchants')},{settings.alias('products')}"
         es.options(request_timeout=600).indices.forcemerge(index=aliases, max_num_segments=1)
-        say(f"template: {analytics.install(es, settings)}")
+        say(f"template: {search_events.install(es, settings)}")
         places.quebec_places()
         rng = random.Random(7)
         mix = [

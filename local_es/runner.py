@@ -25,6 +25,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import psutil
+import tenacity
+
 import mappings
 
 ES_VERSION = "8.19.21"  # keep equal to <es.version> in runner/pom.xml (a unit test checks)
@@ -90,17 +93,18 @@ def _pid_alive(pid: int) -> bool:
     except ChildProcessError:
         pass
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
-        return state != "Z"
-    except (FileNotFoundError, IndexError):
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False  # it went between os.kill and here
+    except psutil.AccessDenied:
         return True
 
 
 def _is_our_node(pid: int, node_home: Path) -> bool:
     """Guard against a recycled pid: the process must be our launcher for this node directory."""
     try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except FileNotFoundError:
+        cmdline = " ".join(psutil.Process(pid).cmdline())
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
         return False
     return MAIN_CLASS in cmdline and str(node_home) in cmdline
 
@@ -316,25 +320,34 @@ class LocalEngine:
             return None
 
     def _wait_healthy(self, timeout: float) -> EngineStatus:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for index in range(1, self.nodes + 1):
-                pid = self._read_pid(index)
-                if pid is None or not _pid_alive(pid):
-                    log_file = self.node_home(index) / "logs" / "stdout.log"
-                    self.stop()
-                    raise LocalEngineError(
-                        f"node-{index} exited during start-up; last log lines:\n{_tail(log_file)}"
-                    )
-            status = self.status()
-            if status.health in ("green", "yellow") and status.number_of_nodes >= self.nodes:
-                return status
-            time.sleep(0.5)
-        self.stop()
-        raise LocalEngineError(
-            f"the local engine did not become healthy within {timeout:.0f}s; last log lines:\n"
-            + _tail(self.node_home(1) / "logs" / "stdout.log")
+        """Every half second until green or yellow with every node; after ``timeout``, stop and say why."""
+        poll = tenacity.Retrying(
+            stop=tenacity.stop_after_delay(timeout),
+            wait=tenacity.wait_fixed(0.5),
+            retry=tenacity.retry_if_not_result(
+                lambda status: status.health in ("green", "yellow") and status.number_of_nodes >= self.nodes
+            ),
         )
+        try:
+            return poll(self._starting_status)
+        except tenacity.RetryError:
+            self.stop()
+            raise LocalEngineError(
+                f"the local engine did not become healthy within {timeout:.0f}s; last log lines:\n"
+                + _tail(self.node_home(1) / "logs" / "stdout.log")
+            ) from None
+
+    def _starting_status(self) -> EngineStatus:
+        """The status, once sure no node has exited (if one has, stop the others and say why)."""
+        for index in range(1, self.nodes + 1):
+            pid = self._read_pid(index)
+            if pid is None or not _pid_alive(pid):
+                log_file = self.node_home(index) / "logs" / "stdout.log"
+                self.stop()
+                raise LocalEngineError(
+                    f"node-{index} exited during start-up; last log lines:\n{_tail(log_file)}"
+                )
+        return self.status()
 
     def health(self) -> dict | None:
         try:

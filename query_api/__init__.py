@@ -12,7 +12,7 @@ MAX_BODY_BYTES = 64 * 1024
 
 def create_app(settings: Settings | None = None, client: Elasticsearch | None = None) -> Flask:
     """App factory: settings from the environment unless given; one pooled engine client per app."""
-    from query_api import analytics, engine, errors, ingest, metrics, search
+    from query_api import analytics, engine, errors, ingest, metrics, openapi, search
 
     settings = settings or Settings.from_env()
     app = Flask(__name__)
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None, client: Elasticsearch | None = 
 
     if "search" in settings.api_parts:
         app.register_blueprint(search.bp)
+        openapi.init_app(app)  # the whole API's document, served with the shoppers' part
     if "ingest" in settings.api_parts:
         app.register_blueprint(ingest.bp)
     if settings.cors_origins:

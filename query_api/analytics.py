@@ -16,7 +16,6 @@ See docs/analytics.md.
 from __future__ import annotations
 
 import atexit
-import json
 import logging
 import os
 import queue
@@ -24,69 +23,25 @@ import threading
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
-from importlib import resources
 from typing import Any, NamedTuple
 
 import elasticsearch
-import orjson
 import pygeohash
 from elasticsearch import Elasticsearch
 from flask import Flask, current_app, g
 
+from indexer.engine import bulk_items
+from indexer.engine.search_events import data_stream
 from indexer.records.text import fold
 from panier_core.engine import build_client
 from panier_core.settings import Settings
 
 log = logging.getLogger(__name__)
 
-TEMPLATE_FILE = "search_events.json"
 GEOHASH_PRECISION = 5  # cells of about 4.9 km × 4.9 km (less east-west at Quebec's latitudes)
 EXTENSION = "panier_analytics"
 _KEYWORD_FILTERS = ("category", "brand", "service", "region", "sort")
 _BOOLEAN_FILTERS = ("in_stock", "quebec")
-
-
-# -- the data stream and its template ---------------------------------------------------------------
-
-
-def data_stream(settings: Settings) -> str:
-    """Where events go: ``logs-panier.search-default``, behind the settings' index prefix."""
-    return f"{settings.index_prefix}logs-panier.search-default"
-
-
-def template_name(settings: Settings) -> str:
-    return f"{settings.index_prefix}logs-panier.search"
-
-
-def template_body(settings: Settings) -> dict[str, Any]:
-    """``mappings/search_events.json`` with the index pattern behind the settings' prefix."""
-    text = resources.files("mappings").joinpath(TEMPLATE_FILE).read_text(encoding="utf-8")
-    body = json.loads(text)
-    body["index_patterns"] = [f"{settings.index_prefix}{p}" for p in body["index_patterns"]]
-    return body
-
-
-def install(es: Elasticsearch, settings: Settings) -> str:
-    """Install (or upgrade) the index template of the events' data stream; idempotent.
-
-    Returns ``"installed"``, ``"updated"`` (an older ``version`` was there) or ``"exists"``. The data
-    stream itself is created by the engine on the first event written to it.
-    """
-    body = template_body(settings)
-    name = template_name(settings)
-    try:
-        found = es.indices.get_index_template(name=name)["index_templates"]
-    except elasticsearch.NotFoundError:
-        found = []
-    current = found[0]["index_template"] if found else None
-    if (
-        current
-        and current.get("version") == body["version"]
-        and current["index_patterns"] == body["index_patterns"]
-    ):
-        return "exists"
-    es.indices.put_index_template(name=name, body=body)
-    return "updated" if current else "installed"
 
 
 # -- events (pure) ----------------------------------------------------------------------------------
@@ -154,12 +109,6 @@ def event_document(search: Search, timestamp: float, latency_ms: float) -> dict[
     if "page" in params:
         doc["page"] = params["page"]
     return doc
-
-
-def bulk_body(docs: list[dict[str, Any]]) -> bytes:
-    """NDJSON for ``_bulk`` into the data stream named by the request."""
-    action = b'{"create":{}}\n'  # data streams only take op_type create
-    return b"".join(action + orjson.dumps(doc) + b"\n" for doc in docs)
 
 
 # -- the recorder -----------------------------------------------------------------------------------
@@ -288,7 +237,7 @@ class Recorder:
             docs = [event_document(*item) for item in batch]
             response = client.bulk(
                 index=self.stream,
-                operations=bulk_body(docs),
+                operations=bulk_items.create_body(docs),
                 require_data_stream=True,  # never an ordinary index if the template is missing
                 filter_path="errors,items.*.status,items.*.error.type,items.*.error.reason",
             )
@@ -300,15 +249,13 @@ class Recorder:
             dropped.labels("error").inc(len(batch))
             log.exception("analytics: %d events dropped", len(batch))
             return
-        failed = 0
-        if response.get("errors"):
-            failures = [i for item in response["items"] for i in item.values() if i["status"] >= 300]
-            failed = len(failures)
-            if failures:
-                dropped.labels("rejected").inc(failed)
-                error = failures[0].get("error", {})
-                hint = " (run `panier init`)" if error.get("type") == "index_not_found_exception" else ""
-                self._warn("rejected", f"{failed} analytics events refused: {error.get('reason')}{hint}")
+        failures = [r for r in bulk_items.results(response) if not r.ok] if response.get("errors") else []
+        failed = len(failures)
+        if failures:
+            dropped.labels("rejected").inc(failed)
+            error = failures[0].error or {}
+            hint = " (run `panier init`)" if error.get("type") == "index_not_found_exception" else ""
+            self._warn("rejected", f"{failed} analytics events refused: {error.get('reason')}{hint}")
         self._metrics.EVENTS_RECORDED.inc(len(batch) - failed)
 
     def _warn(self, kind: str, message: str) -> None:

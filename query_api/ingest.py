@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from flask import Blueprint, request
+from flask import Response, jsonify, request
 from marshmallow import Schema, ValidationError, fields
 
 from indexer.changes import merchant_keys
@@ -27,8 +27,15 @@ from indexer.records import schemas
 from indexer.records.change_lines import STOCK_ITEM, Change, parse, stock_change
 from query_api.engine import get_engine, get_settings
 from query_api.errors import ApiError
+from query_api.openapi import Blueprint
 
-bp = Blueprint("ingest", __name__, url_prefix="/v1/ingest")
+bp = Blueprint("ingest", __name__, url_prefix="/v1/ingest", description="Merchants' systems push their changes")
+SECURITY_SCHEME = {
+    "type": "apiKey",
+    "in": "header",
+    "name": "Authorization",
+    "description": "`ApiKey pk_…` (from `panier keys create`), or the X-Api-Key header",
+}
 
 
 class ItemResult(Schema):
@@ -88,7 +95,7 @@ def _items() -> list[Any]:
     return items
 
 
-def _ingest(parse) -> tuple[dict[str, Any], int]:
+def _ingest(parse) -> Response:
     owner = _merchant()
     items = _items()
     results: list[dict[str, Any] | None] = [None] * len(items)
@@ -121,12 +128,28 @@ def _ingest(parse) -> tuple[dict[str, Any], int]:
     counts = dict.fromkeys(CODES, 0)
     for result in results:
         counts[result["status"]] += 1
-    return {"counts": counts, "results": results}, 200
+    return jsonify({"counts": counts, "results": results})
+
+
+def _documented(body: dict[str, Any]):
+    """The request body and answers of an ingest endpoint, for the OpenAPI document."""
+
+    def decorator(view):
+        view = bp.response(200, IngestAnswer, description="One result per item (applied, stale, invalid, "
+                           "forbidden, not_found)")(view)  # fmt: skip
+        view = bp.errors(400, 401, 403, 413, 503)(view)
+        return bp.doc(security=[{"MerchantKey": []}], requestBody={"required": True, "content": body})(view)
+
+    return decorator
 
 
 @bp.post("/stock")
-def stock():
-    """A batch of ``{id, quantity, price?, updated_at}`` for the caller's own listings."""
+@_documented({"application/json": {"schema": {"type": "array", "maxItems": MAX_ITEMS, "items": STOCK_ITEM}}})
+def stock() -> Response:
+    """Stock (and price) of the caller's own listings: a JSON array of at most 1,000 items
+
+    Each item is `{id, quantity, price?, updated_at}`.
+    """
 
     def parse(item: Any) -> Change:
         if not isinstance(item, dict):
@@ -137,6 +160,12 @@ def stock():
 
 
 @bp.post("/changes")
-def change_lines():
-    """Change lines (upsert, delete, stock) as in ``changes.jsonl``, for the caller's own records."""
+@_documented(
+    {
+        "application/x-ndjson": {"schema": {"type": "string"}},
+        "application/json": {"schema": {"type": "array", "maxItems": MAX_ITEMS, "items": {"type": "object"}}},
+    }
+)
+def change_lines() -> Response:
+    """Change lines (upsert, delete, stock) for the caller's own listings, as in changes.jsonl"""
     return _ingest(parse)

@@ -1,133 +1,104 @@
-"""The OpenAPI document, generated from the request schemas (apispec), never written by hand."""
+"""The Blueprint our routes are declared on (flask-smorest), and the OpenAPI document built from them.
+
+A route declares its query parameters with ``@bp.arguments(SCHEMA, location="query")``, its answer
+with ``@bp.response(200, Schema)`` and its error answers with ``@bp.errors(...)``; the document at
+``/v1/openapi.json`` is generated from those declarations, never written by hand.
+
+Parameters are parsed as this API always has: a parameter given twice or unknown to the schema is
+a 400 naming each field and why, answered by ``errors.py`` in the one error shape (flask-smorest's
+422 and its error handlers are never used). A view that returns a ``flask.Response`` (an answer
+already serialized by orjson) is sent as it is: the response schema documents it, nothing re-dumps it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
+import flask
+import flask_smorest
+from marshmallow import ValidationError
+from webargs.flaskparser import FlaskParser
 
-from query_api import responses, schemas
+from query_api import responses
+from query_api.errors import ApiError
 
-ERROR = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {
-            "type": "object",
-            "required": ["status", "message"],
-            "properties": {
-                "status": {"type": "integer"},
-                "message": {"type": "string"},
-                "fields": {"type": "object", "additionalProperties": True},
-            },
-        }
-    },
+PATH = "/v1/openapi.json"
+ERRORS = {
+    400: "Invalid parameters: `fields` names each one and why",
+    401: "Missing, unknown or revoked key",
+    403: "The key's merchant is not active",
+    404: "Unknown id",
+    413: "More than 1,000 items or 1 MB",
+    503: "The engine is unreachable or too slow (Retry-After header)",
 }
 
-# path, query schema (None: no parameters), response schema, summary, path parameter
-ENDPOINTS: list[tuple[str, Any, Any, str, str | None]] = [
-    ("/v1/merchants", schemas.MerchantSearchSchema, responses.MerchantResults,
-     "Search merchants: French full text, geo, filters, facets", None),
-    ("/v1/products", schemas.ProductSearchSchema, responses.ProductResults,
-     "Search products in stock near a place, one hit per product", None),
-    ("/v1/suggest", schemas.SuggestSchema, responses.Suggestions,
-     "Type-ahead over merchant names, products, brands and categories", None),
-    ("/v1/merchants/{merchant_id}", None, responses.Merchant, "One merchant, as stored", "merchant_id"),
-    ("/v1/products/{listing_id}", schemas.LookupSchema, responses.ProductPage,
-     "A product page: the product and the stores carrying it", "listing_id"),
-    ("/v1/health", None, responses.Health, "Engine reachable and aliases present", None),
-]  # fmt: skip
+
+class QueryParser(FlaskParser):
+    """Query parameters as the API takes them: each once, none the schema does not know."""
+
+    DEFAULT_VALIDATION_STATUS = 400
+
+    def __init__(self) -> None:
+        super().__init__(unknown=None)  # each schema refuses unknown parameters itself (Meta.unknown)
+
+    def load_querystring(self, req: flask.Request, schema: Any) -> dict[str, str]:
+        repeated = [name for name, values in req.args.lists() if len(values) > 1]
+        if repeated:
+            raise ApiError(400, "invalid parameters", dict.fromkeys(repeated, ["give this parameter once"]))
+        return req.args.to_dict()
+
+    def handle_error(self, error: ValidationError, req: flask.Request, schema: Any, **_: Any):
+        # webargs files the messages under their location ({"query": {...}}); the API names fields
+        (messages,) = error.messages.values()
+        raise ValidationError(messages) from error
 
 
-def _responses(result: Any, has_id: bool) -> dict[str, Any]:
-    def error(description: str) -> dict[str, Any]:
-        return {
-            "description": description,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-        }
+class Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = QueryParser()
 
-    out = {
-        "200": {"description": "OK", "content": {"application/json": {"schema": result}}},
-        "400": error("Invalid parameters: `fields` names each one and why"),
-        "503": error("The engine is unreachable or too slow (Retry-After header)"),
-    }
-    if has_id:
-        out["404"] = error("Unknown id")
-    return out
+    def errors(self, *statuses: int) -> Callable[[Any], Any]:
+        """Documents the error answers a route may give (all in the one shape of errors.py)."""
+
+        def decorator(func: Any) -> Any:
+            for status in statuses:
+                func = self.alt_response(status, schema=responses.Error, description=ERRORS[status])(func)
+            return func
+
+        return decorator
+
+
+class _Api(flask_smorest.Api):
+    ERROR_SCHEMA = responses.Error  # the "default" answer of every operation
+
+    def _register_error_handlers(self) -> None:
+        """None: errors.py answers every error."""
+
+    def _register_pagination_header(self) -> None:
+        """None: no route pages with flask-smorest's headers (pages are in the answers)."""
 
 
 @cache
 def document() -> dict[str, Any]:
-    spec = APISpec(
-        title="Panier query API",
-        version="1.0.0",
-        openapi_version="3.0.3",
-        plugins=[MarshmallowPlugin()],
-        info={"description": "Search of a Quebec buy-local directory. French field values as stored."},
+    """Every part of the API, whichever parts this process serves (PANIER_API): the document is
+    built once, on an app of its own that registers both blueprints."""
+    from query_api import ingest, search
+
+    api = _Api(
+        flask.Flask(__name__),
+        spec_kwargs={
+            "title": "Panier query API",
+            "version": "1.0.0",
+            "openapi_version": "3.0.3",
+            "info": {"description": "Search of a Quebec buy-local directory. French field values as stored."},
+        },
     )
-    spec.components.schema("Error", ERROR)
-    for path, schema, result, summary, path_param in ENDPOINTS:
-        parameters: list[Any] = []
-        if schema is not None:
-            parameters.append({"in": "query", "schema": schema})
-        if path_param:
-            parameters.append(
-                {"in": "path", "name": path_param, "required": True, "schema": {"type": "string"}}
-            )
-        spec.path(
-            path=path,
-            operations={
-                "get": {
-                    "summary": summary,
-                    "parameters": parameters,
-                    "responses": _responses(result, bool(path_param)),
-                }
-            },
-        )
-    _ingest_paths(spec)
-    return spec.to_dict()
+    api.spec.components.security_scheme("MerchantKey", ingest.SECURITY_SCHEME)
+    api.register_blueprint(search.bp)
+    api.register_blueprint(ingest.bp)
+    return api.spec.to_dict()
 
 
-def _ingest_paths(spec: APISpec) -> None:
-    """The merchants' endpoints (served when PANIER_API includes ``ingest``)."""
-    from indexer.records.change_lines import StockSchema
-    from query_api.ingest import IngestAnswer
-
-    spec.components.security_scheme(
-        "MerchantKey", {"type": "apiKey", "in": "header", "name": "Authorization",
-                        "description": "`ApiKey pk_…` (from `panier keys create`), or the X-Api-Key header"}
-    )  # fmt: skip
-    bodies = {
-        "/v1/ingest/stock": (
-            "Stock (and price) of the caller's own listings: a JSON array of at most 1,000 items",
-            {"application/json": {"schema": {"type": "array", "maxItems": 1000, "items": StockSchema}}},
-        ),
-        "/v1/ingest/changes": (
-            "Change lines (upsert, delete, stock) for the caller's own listings, as in changes.jsonl",
-            {
-                "application/x-ndjson": {"schema": {"type": "string"}},
-                "application/json": {
-                    "schema": {"type": "array", "maxItems": 1000, "items": {"type": "object"}}
-                },
-            },
-        ),
-    }
-    for path, (summary, content) in bodies.items():
-        answers = _responses(IngestAnswer, False)
-        answers["200"]["description"] = "One result per item (applied, stale, invalid, forbidden, not_found)"
-        answers["401"] = {"description": "Missing, unknown or revoked key"}
-        answers["403"] = {"description": "The key's merchant is not active"}
-        answers["413"] = {"description": "More than 1,000 items or 1 MB"}
-        spec.path(
-            path=path,
-            operations={
-                "post": {
-                    "summary": summary,
-                    "security": [{"MerchantKey": []}],
-                    "requestBody": {"required": True, "content": content},
-                    "responses": answers,
-                }
-            },
-        )
+def init_app(app: flask.Flask) -> None:
+    app.add_url_rule(PATH, "openapi", document, methods=["GET"])

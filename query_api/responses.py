@@ -1,9 +1,11 @@
 """Response schemas: the shape of every answer, for the OpenAPI document and for the tests.
 
 Views build plain dicts (dumping each hit through marshmallow would cost more than the rest of the
-request) and send them with ``json_response``; the integration tests load real answers through
-these schemas with unknown fields refused, so the documented shape and the served one cannot drift
-apart.
+request) and send them with ``json_response``; the routes' ``@bp.response`` only documents them.
+``tests/integration/test_api_search.py`` loads real answers of every search, page and health
+through these schemas with unknown fields refused (and the ingest tests the ingest answer), so the
+documented shape and the served one cannot drift apart; errors are checked against their one shape
+by ``test_api_errors.py``.
 """
 
 from __future__ import annotations
@@ -18,14 +20,42 @@ from query_api.queries.products import EXACT_FACETS_UP_TO, FACET_SAMPLE
 
 
 def json_response(body: dict[str, Any]) -> Response:
-    """An answer as JSON, UTF-8 as stored (like Flask's own, ten times faster: 25 µs instead of 250
-    for a page of products, which is a quarter of what the API adds to the engine's time)."""
+    """An answer as JSON, UTF-8 as stored: like Flask's own, several times faster, which matters for
+    a page of products (docs/benchmarks.md)."""
     return Response(orjson.dumps(body), mimetype="application/json")
 
 
 class _Strict(Schema):
     class Meta:
         unknown = RAISE
+
+
+class ErrorDetail(_Strict):
+    status = fields.Integer(required=True, metadata={"description": "the HTTP status, again"})
+    message = fields.String(required=True)
+    fields_ = fields.Dict(
+        data_key="fields",
+        metadata={"description": "each bad parameter (or item field) and why", "additionalProperties": True},
+    )
+
+
+class Error(_Strict):
+    """Every error answer: ``{"error": {"status": …, "message": …, "fields": {…}}}``."""
+
+    error = fields.Nested(ErrorDetail, required=True)
+
+
+class Address(_Strict):
+    street = fields.String()
+    city = fields.String(required=True)
+    postal_code = fields.String()
+    region = fields.String()
+    province = fields.String()
+
+
+class Point(_Strict):
+    lat = fields.Float(required=True)
+    lon = fields.Float(required=True)
 
 
 class FacetValue(_Strict):
@@ -60,8 +90,8 @@ class MerchantHit(_Strict):
     name = fields.String(required=True)
     distance_km = fields.Float(metadata={"description": "present when the search has a location"})
     categories = fields.List(fields.String(), required=True)
-    address = fields.Dict(required=True)
-    location = fields.Dict(required=True)
+    address = fields.Nested(Address, required=True)
+    location = fields.Nested(Point, required=True)
     services = fields.List(fields.String(), required=True)
     phone = fields.String(allow_none=True)
     website = fields.String(allow_none=True)
@@ -158,8 +188,18 @@ class Health(_Strict):
     message = fields.String()
 
 
-class Merchant(Schema):
-    """A merchant as stored (the data contract's fields plus indexed_at)."""
+class Merchant(_Strict):
+    """A merchant as stored: the data contract's fields, whether it is active, and when it was indexed."""
 
     id = fields.String(required=True)
     name = fields.String(required=True)
+    description = fields.String(allow_none=True)
+    categories = fields.List(fields.String(), required=True)
+    address = fields.Nested(Address, required=True)
+    location = fields.Nested(Point, required=True)
+    services = fields.List(fields.String(), required=True)
+    phone = fields.String(allow_none=True)
+    website = fields.String(allow_none=True)
+    active = fields.Boolean(required=True)
+    updated_at = fields.String(required=True, metadata={"format": "date-time"})
+    indexed_at = fields.String(required=True, metadata={"format": "date-time"})

@@ -68,8 +68,6 @@ class BulkOptions:
 class BulkResult:
     indexed: int = 0
     failures: list[Failure] = field(default_factory=list)
-    retried_items: int = 0
-    retried_requests: int = 0
     requests: int = 0
     bytes_sent: int = 0
 
@@ -99,7 +97,8 @@ class _Chunk:
     uncertain: bool = False
 
 
-def _chunks(actions: Iterable[Action], options: BulkOptions) -> Iterator[_Chunk]:
+def chunk_actions(actions: Iterable[Action], options: BulkOptions) -> Iterator[_Chunk]:
+    """Serialized bulk requests of at most ``options.chunk_bytes`` and ``options.chunk_docs``."""
     op = options.op_type
     lines: list[bytes] = []
     batch: list[Sent] = []
@@ -176,7 +175,6 @@ class _Loader:
                 failures.append(Failure(action.id, action.ref, status, reason))
         with self.lock:
             self.result.failures.extend(failures)
-            self.result.retried_items += len(retry_actions)
         self._ended(indexed=indexed, failed=len(failures))
         if not retry_actions:
             return None
@@ -191,8 +189,6 @@ class _Loader:
                 f"the engine failed the same bulk request {chunk.attempt + 1} times ({why}); stopping",
                 self.result,
             )
-        with self.lock:
-            self.result.retried_requests += 1
         time.sleep(self._backoff(chunk.attempt + 1))
         chunk.attempt += 1
         chunk.uncertain = chunk.uncertain or uncertain
@@ -224,13 +220,13 @@ def bulk_load(
     es = es.options(request_timeout=options.request_timeout, max_retries=0, retry_on_timeout=False)
     loader = _Loader(es, index, options, on_progress)
     if options.concurrency <= 1:
-        for chunk in _chunks(actions, options):
+        for chunk in chunk_actions(actions, options):
             loader.send_until_done(chunk)
         return loader.result
     in_flight: set[Future] = set()
     with ThreadPoolExecutor(max_workers=options.concurrency, thread_name_prefix="panier-bulk") as pool:
         try:
-            for chunk in _chunks(actions, options):
+            for chunk in chunk_actions(actions, options):
                 in_flight.add(pool.submit(loader.send_until_done, chunk))
                 if len(in_flight) >= options.concurrency:
                     done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)

@@ -53,9 +53,7 @@ Current = dict[str, tuple[Doc | None, int | None, int | None, str]]
 
 @dataclass
 class ApplyStats:
-    changes: int = 0
     written: int = 0  # documents written (the coalescing gain is changes / written)
-    propagated: int = 0  # listings updated because their merchant changed
     conflicts: int = 0  # compare-and-set retries
     requests: int = 0
 
@@ -128,7 +126,7 @@ class Applier:
             raise EngineUnavailable(f"the engine is unreachable ({e.message})") from e
 
     def _apply(self, changes: list[Change], owner: str | None) -> list[Outcome]:
-        stats = ApplyStats(changes=len(changes))
+        stats = ApplyStats()
         outcomes: list[Outcome | None] = [None] * len(changes)
         live = self.fixed_targets or Targets(
             [self.settings.alias("merchants")],
@@ -200,7 +198,7 @@ class Applier:
             # Every merchant of the batch, changed now or not: a change whose propagation was cut
             # short (crash, engine lost) finishes when it is sent again.
             for merchant in merchants_after.values():
-                stats.propagated += self.propagate(merchant, index, stats)
+                self.propagate(merchant, index, stats)
             self._recheck_merchants(index, product_groups, changes, merchant_fields, stats)
 
         results = self._each_target(targets.products, product_groups, merger, products_now, stats, then)

@@ -34,10 +34,6 @@ class Change:
     stock: StockChange | None = None  # stock: the new quantity (and price)
     raw: dict[str, Any] | None = None  # the validated change, as the changes log keeps it
 
-    @property
-    def key(self) -> tuple[str, str]:
-        return self.type, self.id
-
 
 class _Envelope(Schema):
     class Meta:
@@ -66,26 +62,26 @@ class DeleteSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    id = schemas._id_field(required=True)
-    updated_at = schemas._updated_at
+    id = schemas.id_field(required=True)
+    updated_at = schemas.updated_at_field()
 
 
-class StockSchema(Schema):
+class StockChangeSchema(Schema):
     """One stock change; also the items of ``POST /v1/ingest/stock``."""
 
     class Meta:
         unknown = RAISE
 
-    id = schemas._id_field(required=True)
+    id = schemas.id_field(required=True)
     quantity = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=10_000_000))
     price = fields.Float(load_default=None, allow_nan=False, validate=validate.Range(min=0, max=1_000_000))
-    updated_at = schemas._updated_at
+    updated_at = schemas.updated_at_field()
 
 
 ENVELOPE = _Envelope()
 DELETE = DeleteSchema()
-STOCK = StockSchema(unknown=EXCLUDE)
-STOCK_ITEM = StockSchema()
+STOCK = StockChangeSchema(unknown=EXCLUDE)
+STOCK_ITEM = StockChangeSchema()
 
 
 def parse(data: Any) -> Change:

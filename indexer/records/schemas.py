@@ -25,7 +25,7 @@ class _Record(Schema):
         unknown = EXCLUDE
 
 
-def _id_field(**kw: Any) -> fields.String:
+def id_field(**kw: Any) -> fields.String:
     return fields.String(
         validate=validate.Regexp(ID_PATTERN, error="must be 1–128 letters, digits or . _ : - (no spaces)"),
         **kw,
@@ -84,11 +84,13 @@ def _plausible(value: datetime) -> bool:
     return True
 
 
-_updated_at = fields.AwareDateTime(format="iso", default_timezone=UTC, required=True, validate=_plausible)
+def updated_at_field() -> fields.AwareDateTime:
+    """When the source system last changed the record: ISO 8601, in UTC when no offset is given."""
+    return fields.AwareDateTime(format="iso", default_timezone=UTC, required=True, validate=_plausible)
 
 
 class MerchantSchema(_Record):
-    id = _id_field(required=True)
+    id = id_field(required=True)
     name = _name_field()
     description = fields.String(load_default=None, validate=validate.Length(max=MAX_TEXT))
     categories = _categories()
@@ -101,16 +103,18 @@ class MerchantSchema(_Record):
     phone = fields.String(load_default=None, validate=validate.Length(max=50))
     website = fields.String(load_default=None, validate=validate.Length(max=500))
     active = fields.Boolean(load_default=True)
-    updated_at = _updated_at
+    updated_at = updated_at_field()
 
 
-class StockSchema(_Record):
+class StockLevelSchema(_Record):
+    """A listing's ``stock`` object."""
+
     quantity = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
 
 
 class ProductSchema(_Record):
-    id = _id_field(required=True)
-    merchant_id = _id_field(required=True)
+    id = id_field(required=True)
+    merchant_id = id_field(required=True)
     name = _name_field()
     description = fields.String(load_default=None, validate=validate.Length(max=MAX_TEXT))
     brand = fields.String(load_default=None, validate=validate.Length(max=200))
@@ -121,8 +125,8 @@ class ProductSchema(_Record):
     price = fields.Float(required=True, allow_nan=False, validate=validate.Range(min=0, max=1_000_000))
     quebec_product = fields.Boolean(load_default=False)
     certifications = fields.List(fields.String(validate=validate.Length(min=1, max=100)), load_default=list)
-    stock = fields.Nested(StockSchema, required=True)
-    updated_at = _updated_at
+    stock = fields.Nested(StockLevelSchema, required=True)
+    updated_at = updated_at_field()
 
 
 MERCHANT = MerchantSchema()

@@ -1,42 +1,36 @@
-"""Validated parameters -> engine request bodies. Pure functions: no engine, no Flask.
+"""One object per kind of search or page: from validated parameters, it builds its engine requests
+and reads the engine's answers into the API's (facets, distances, stores, clusters, pages), so
+that routes know neither aggregation names nor sort positions. Building and reading are pure;
+``run(es)`` sends the requests in order.
 
 User text only ever reaches ``match``/``multi_match``/``match_phrase`` queries (never
 ``query_string``), so no Lucene syntax is interpreted; its length and word count are capped by
 the schemas.
 """
 
-from query_api.queries.common import Location, clusters, geo_sort, text_query
-from query_api.queries.merchants import MERCHANT_TEXT_FIELDS, merchants_search
+from query_api.queries.common import Found, Location, Where, text_query
+from query_api.queries.lookups import MerchantLookup, ProductPage
+from query_api.queries.merchants import MERCHANT_TEXT_FIELDS, MerchantSearch
 from query_api.queries.products import (
     FACET_SAMPLE,
-    PRICE_RANGES,
     PRODUCT_TEXT_FIELDS,
+    ProductSearch,
     facet_probability,
-    facets_with_page,
-    follow_up_searches,
-    product_facets,
-    products_search,
-    stores_for_product,
-    stores_of_products,
 )
-from query_api.queries.suggest import suggest
+from query_api.queries.suggest import Suggestions
 
 __all__ = [
     "FACET_SAMPLE",
     "MERCHANT_TEXT_FIELDS",
-    "PRICE_RANGES",
     "PRODUCT_TEXT_FIELDS",
+    "Found",
     "Location",
-    "clusters",
+    "MerchantLookup",
+    "MerchantSearch",
+    "ProductPage",
+    "ProductSearch",
+    "Suggestions",
+    "Where",
     "facet_probability",
-    "facets_with_page",
-    "follow_up_searches",
-    "geo_sort",
-    "merchants_search",
-    "product_facets",
-    "products_search",
-    "stores_for_product",
-    "stores_of_products",
-    "suggest",
     "text_query",
 ]

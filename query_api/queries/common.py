@@ -7,8 +7,9 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from query_api.schemas import DEFAULT_RADIUS_KM
+
 Location = tuple[float, float]  # (lat, lon)
-DEFAULT_RADIUS_KM = 25.0
 
 
 @dataclass(frozen=True)

@@ -1,68 +1,132 @@
-"""GET /v1/merchants -> engine request."""
+"""GET /v1/merchants: its engine request, and the answer made of the engine's."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from elasticsearch import Elasticsearch
+
+from panier_core.settings import Settings
 from query_api.queries.common import (
-    Location,
+    Found,
+    Where,
+    clusters,
     distance_decay,
+    distance_km,
+    distance_position,
+    facets,
     geo_filter,
     geo_sort,
     highlight,
     map_view,
+    page_of,
     paging,
     text_query,
 )
+from query_api.schemas import encode_cursor
 
 MERCHANT_TEXT_FIELDS = ["name^3", "name.prefix^0.5", "categories.text^2", "address.city.text", "description"]
+FACET_AGGS: dict[str, Any] = {
+    "category": {"terms": {"field": "categories", "size": 20}},
+    "region": {"terms": {"field": "address.region", "size": 20}},
+    "service": {"terms": {"field": "services", "size": 10}},
+}
+# Type-ahead inputs, the change-ordering bookkeeping (indexer.records.merge) and the tombstone flag.
+NOT_ANSWERED = ["suggest", "suggest_near", "category_suggest", "versions", "deleted"]
 
 
-def merchants_search(params: dict[str, Any], location: Location | None, radius_km: float) -> dict[str, Any]:
-    filters: list[dict[str, Any]] = []
-    if location:
-        filters.append(geo_filter("location", location, radius_km))
-    if "category" in params:
-        filters.append({"term": {"categories.folded": params["category"]}})
-    if "service" in params:
-        filters.append({"term": {"services": params["service"]}})
-    if "region" in params:
-        filters.append({"term": {"address.region.folded": params["region"]}})
-    aggs: dict[str, Any] = {
-        "category": {"terms": {"field": "categories", "size": 20}},
-        "region": {"terms": {"field": "address.region", "size": 20}},
-        "service": {"terms": {"field": "services", "size": 10}},
-    }
-    map_view("location", params, filters, aggs)
-    query: dict[str, Any] = {
-        "bool": {
-            "must": [text_query(params["q"], MERCHANT_TEXT_FIELDS)]
-            if params.get("q")
-            else [{"match_all": {}}],
-            "filter": filters,
-            "must_not": [{"term": {"active": False}}],
+class MerchantSearch:
+    """Merchants around a place (or anywhere), by relevance or distance, with facets and clusters."""
+
+    endpoint = "merchants"
+
+    def __init__(self, params: dict[str, Any], where: Where, settings: Settings):
+        self.params = params
+        self.where = where
+        self.index = settings.alias("merchants")
+
+    def run(self, es: Elasticsearch) -> Found:
+        request = self.request()
+        return self.answer(request, es.search(index=self.index, **request))
+
+    def request(self) -> dict[str, Any]:
+        params, location, radius_km = self.params, self.where.location, self.where.radius_km
+        filters: list[dict[str, Any]] = []
+        if location:
+            filters.append(geo_filter("location", location, radius_km))
+        if "category" in params:
+            filters.append({"term": {"categories.folded": params["category"]}})
+        if "service" in params:
+            filters.append({"term": {"services": params["service"]}})
+        if "region" in params:
+            filters.append({"term": {"address.region.folded": params["region"]}})
+        aggs: dict[str, Any] = dict(FACET_AGGS)
+        map_view("location", params, filters, aggs)
+        query: dict[str, Any] = {
+            "bool": {
+                "must": [text_query(params["q"], MERCHANT_TEXT_FIELDS)]
+                if params.get("q")
+                else [{"match_all": {}}],
+                "filter": filters,
+                "must_not": [{"term": {"active": False}}],
+            }
         }
-    }
-    sort: list[Any]
-    if location and params["sort"] == "relevance":
-        decay = distance_decay("location", location, radius_km)
-        query = {"function_score": {"query": query, "functions": [decay], "boost_mode": "multiply"}}
-    if location:
-        sort = (
-            [geo_sort("location", location)]
-            if params["sort"] == "distance"
-            else ["_score", geo_sort("location", location)]
-        )
-    else:
-        sort = ["_score"]
-    sort.append({"id": "asc"})  # a unique tiebreaker makes pages (and cursors) stable
-    return {
-        "query": query,
-        "sort": sort,
-        "track_total_hits": True,
-        **({"highlight": highlight(params["q"])} if params.get("q") else {}),
-        "_source": {"excludes": ["suggest", "suggest_near", "category_suggest", "versions", "deleted"]},
-        "aggs": aggs,
-        **paging(params),
-        **({"search_after": params["cursor"]} if "cursor" in params else {}),
-    }
+        sort: list[Any]
+        if location and params["sort"] == "relevance":
+            decay = distance_decay("location", location, radius_km)
+            query = {"function_score": {"query": query, "functions": [decay], "boost_mode": "multiply"}}
+        if location:
+            sort = (
+                [geo_sort("location", location)]
+                if params["sort"] == "distance"
+                else ["_score", geo_sort("location", location)]
+            )
+        else:
+            sort = ["_score"]
+        sort.append({"id": "asc"})  # a unique tiebreaker makes pages (and cursors) stable
+        return {
+            "query": query,
+            "sort": sort,
+            "track_total_hits": True,
+            **({"highlight": highlight(params["q"])} if params.get("q") else {}),
+            "_source": {"excludes": NOT_ANSWERED},
+            "aggs": aggs,
+            **paging(params),
+            **({"search_after": params["cursor"]} if "cursor" in params else {}),
+        }
+
+    def answer(self, request: dict[str, Any], result: dict[str, Any]) -> Found:
+        params = self.params
+        position = distance_position(request["sort"])
+        hits = result["hits"]["hits"]
+        items = []
+        for hit in hits:
+            source = hit["_source"]
+            item = {
+                "id": source["id"],
+                "name": source["name"],
+                "distance_km": distance_km(hit, position),
+                "categories": source.get("categories", []),
+                "address": source.get("address", {}),
+                "location": source.get("location"),
+                "services": source.get("services", []),
+                "phone": source.get("phone"),
+                "website": source.get("website"),
+                "highlight": hit.get("highlight", {}).get("name", [None])[0],
+            }
+            if position is None:
+                del item["distance_km"]
+            items.append(item)
+        total = result["hits"]["total"]["value"]
+        aggregations = result.get("aggregations", {})
+        answer = {
+            "total": total,
+            "items": items,
+            "facets": facets(aggregations, FACET_AGGS),
+            "page": page_of(params, total),
+            "location": self.where.echo,
+            "next_cursor": encode_cursor(hits[-1]["sort"]) if len(hits) == params["per_page"] else None,
+        }
+        if "zoom" in params:
+            answer["clusters"] = clusters(aggregations)
+        return Found(answer, total, result["took"], result["took"])

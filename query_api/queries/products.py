@@ -1,19 +1,31 @@
-"""GET /v1/products and the product page -> engine requests."""
+"""GET /v1/products: its engine requests (the page, then the stores of its products and, for a
+search without words, its facets), and the answer made of the engine's."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from elasticsearch import Elasticsearch
+
+from panier_core.settings import Settings
+from query_api.engine import msearch
 from query_api.queries.common import (
+    Found,
     Location,
+    Where,
+    clusters,
     distance_decay,
+    distance_position,
+    facets,
     geo_filter,
     geo_sort,
     highlight,
     map_view,
+    page_of,
     paging,
     text_query,
 )
+from query_api.queries.stores import STORE_SOURCE, store, store_sort
 
 PRODUCT_TEXT_FIELDS = ["name^3", "name.prefix^0.5", "brand.text^2", "categories.text^1.5", "description"]
 PRICE_RANGES = [
@@ -45,12 +57,12 @@ def _product_filters(
     return filters
 
 
-# Facets. A search with words counts them in its page request, over every matching listing: a few
-# thousand listings usually, and counting costs less there than a second pass would. A search
-# without words matches every listing in its radius (1.5 million within 50 km of Montréal), so its
-# facets come from a second request run beside the stores one: exact up to EXACT_FACETS_UP_TO
-# listings, else from a random sample of about FACET_SAMPLE listings, scaled back to the whole
-# (random_sampler). Counting those 1.5 million listings cost 250 ms of the engine's CPU; the sample, 10.
+# Facets. A search with words counts them in its page request, over every matching listing: usually
+# few enough that counting costs less there than a second pass would. A search without words matches
+# every listing in its radius (around a city, most of the catalogue), so its facets come from a
+# second request run beside the stores one: exact up to EXACT_FACETS_UP_TO listings, else from a
+# random sample of about FACET_SAMPLE listings, scaled back to the whole (random_sampler), which
+# costs the engine a small fraction of counting them all (docs/benchmarks.md).
 FACET_SAMPLE = 10_000
 EXACT_FACETS_UP_TO = 2 * FACET_SAMPLE  # the sampler takes probabilities up to 0.5, or exactly 1
 FACET_SEED = 42  # the same sample for the same search, page after page
@@ -61,7 +73,7 @@ FACET_AGGS: dict[str, Any] = {
     "quebec": {"terms": {"field": "quebec_product", "size": 2}},
     "price": {"range": {"field": "price", "keyed": False, "ranges": PRICE_RANGES}},
 }
-# What a product hit shows (its stores come from stores_of_products): less to read, send and parse.
+# What a product hit shows (its stores come from the stores request): less to read, send and parse.
 HIT_SOURCE = [
     "product_key",
     "name",
@@ -74,73 +86,7 @@ HIT_SOURCE = [
 ]
 
 
-def _matching(
-    params: dict[str, Any], location: Location | None, radius_km: float, aggs: dict[str, Any]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(text clauses, filters) of the listings a product search matches; adds map clusters to aggs."""
-    filters = _product_filters(params, location, radius_km)
-    map_view("merchant.location", params, filters, aggs)
-    text = [text_query(params["q"], PRODUCT_TEXT_FIELDS)] if params.get("q") else []
-    return text, filters
-
-
-def products_search(
-    params: dict[str, Any], location: Location | None, radius_km: float, quebec_boost: float
-) -> dict[str, Any]:
-    """One hit per product (collapse on product_key): the page, the number of matching listings
-    and of distinct products, map clusters and, for a search with words, the facets. The stores
-    (and the other facets) come next, from follow_up_searches."""
-    aggs: dict[str, Any] = {
-        "products": {"cardinality": {"field": "product_key", "precision_threshold": 40000}},
-        **(FACET_AGGS if facets_with_page(params) else {}),
-    }
-    text, filters = _matching(params, location, radius_km, aggs)
-    base = {
-        "bool": {
-            "must": text or [{"match_all": {}}],
-            "filter": filters,
-            "must_not": [{"term": {"merchant.active": False}}],
-        }
-    }
-    functions: list[dict[str, Any]] = []
-    if quebec_boost > 1:
-        # A multiplier on relevance, never a filter or a sort: a clearly better text match still wins.
-        functions.append({"filter": {"term": {"quebec_product": True}}, "weight": quebec_boost})
-    if location and params["sort"] == "relevance":
-        functions.append(distance_decay("merchant.location", location, radius_km))
-    query = (
-        {
-            "function_score": {
-                "query": base,
-                "functions": functions,
-                "score_mode": "multiply",
-                "boost_mode": "multiply",
-            }
-        }
-        if functions
-        else base
-    )
-    if params["sort"] == "distance" and location:
-        sort: list[Any] = [geo_sort("merchant.location", location), "_score"]
-    elif params["sort"] == "price":
-        sort = [{"price": "asc"}, "_score"]
-    else:
-        sort = ["_score"] + (
-            [geo_sort("merchant.location", location)] if location else [{"product_key": "asc"}]
-        )
-    # The stores of each product come from a second, filter-only request (stores_of_products):
-    # collapse's inner_hits would re-run the whole scored query once per product, which was 80 %
-    # of this request's time.
-    return {
-        "query": query,
-        "sort": sort,
-        "collapse": {"field": "product_key"},
-        "track_total_hits": True,
-        **({"highlight": highlight(params["q"])} if params.get("q") else {}),
-        "_source": HIT_SOURCE,
-        "aggs": aggs,
-        **paging(params),
-    }
+NO_FACETS = {"price": {"buckets": [{"key": r["key"], "doc_count": 0} for r in PRICE_RANGES]}}
 
 
 def facets_with_page(params: dict[str, Any]) -> bool:
@@ -153,103 +99,211 @@ def facet_probability(listings: int) -> float:
     return 1.0 if listings <= EXACT_FACETS_UP_TO else FACET_SAMPLE / listings
 
 
-def product_facets(
-    params: dict[str, Any], location: Location | None, radius_km: float, listings: int
-) -> dict[str, Any]:
-    """Facets of the listings a product search matched (``listings`` of them), exact or sampled.
-    Filter context only: counting needs no relevance."""
-    text, filters = _matching(params, location, radius_km, {})
-    return {
-        "size": 0,
-        "track_total_hits": False,
-        "query": {"bool": {"filter": text + filters, "must_not": [{"term": {"merchant.active": False}}]}},
-        "aggs": {
-            "sample": {
-                "random_sampler": {"probability": facet_probability(listings), "seed": FACET_SEED},
-                "aggs": FACET_AGGS,
-            }
-        },
-    }
+class ProductSearch:
+    """One hit per product (collapse on the product key), each with its best stores, and facets."""
 
+    endpoint = "products"
 
-# Type-ahead inputs and the change-ordering bookkeeping (indexer.records.merge): never part of an answer.
-INTERNAL_FIELDS = ["suggest", "suggest_near", "category_suggest", "versions", "deleted"]
-STORE_SOURCE = ["id", "price", "stock", "in_stock", "merchant.id", "merchant.name", "merchant.city"]
+    def __init__(self, params: dict[str, Any], where: Where, settings: Settings):
+        self.params = params
+        self.where = where
+        self.index = settings.alias("products")
+        self.quebec_boost = settings.quebec_boost
 
+    def run(self, es: Elasticsearch) -> Found:
+        """Two round trips: the page (it tells which products, and how many listings, matched), then
+        one ``_msearch`` with the stores of those products and, for a search without words, the
+        facets (the engine runs the two in parallel)."""
+        page = es.search(index=self.index, **self.page_request())
+        lines = self.follow_up_requests(_product_keys(page), self._recount(page))
+        follow_ups = msearch(es, lines) if lines else {"responses": [], "took": 0}
+        return self.answer(page, follow_ups)
 
-def _store_sort(location: Location | None) -> list[Any]:
-    """In stock first, then nearest (when located), then cheapest."""
-    sort: list[Any] = [{"in_stock": "desc"}]
-    if location:
-        sort.append(geo_sort("merchant.location", location))
-    sort.append({"price": "asc"})
-    return sort
+    # -- the engine requests ----------------------------------------------------------------------
 
+    def _matching(self, aggs: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """(text clauses, filters) of the listings the search matches; adds map clusters to aggs."""
+        params = self.params
+        filters = _product_filters(params, self.where.location, self.where.radius_km)
+        map_view("merchant.location", params, filters, aggs)
+        text = [text_query(params["q"], PRODUCT_TEXT_FIELDS)] if params.get("q") else []
+        return text, filters
 
-def stores_of_products(
-    product_keys: list[str], params: dict[str, Any], location: Location | None, radius_km: float
-) -> dict[str, Any]:
-    """For each product on a result page, its best stores under the same filters (one request)."""
-    filters = [{"terms": {"product_key": product_keys}}, *_product_filters(params, location, radius_km)]
-    if "bbox" in params:
-        filters.append({"geo_bounding_box": {"merchant.location": params["bbox"]}})
-    return {
-        "size": 0,
-        "track_total_hits": False,
-        "query": {"bool": {"filter": filters, "must_not": [{"term": {"merchant.active": False}}]}},
-        "aggs": {
-            "by_product": {
-                "terms": {"field": "product_key", "size": len(product_keys)},
-                "aggs": {
-                    "stores": {
-                        "top_hits": {
-                            "size": params["stores"],
-                            "sort": _store_sort(location),
-                            "_source": STORE_SOURCE,
-                        }
-                    }
-                },
-            }
-        },
-    }
-
-
-def stores_for_product(product_key: str, location: Location | None, size: int) -> dict[str, Any]:
-    """Every listing of one product, in stock first, nearest first when a location is given."""
-    sort = _store_sort(location)
-    return {
-        "query": {
+    def page_request(self) -> dict[str, Any]:
+        """The page, the number of matching listings and of distinct products, map clusters and,
+        for a search with words, the facets."""
+        params, location, radius_km = self.params, self.where.location, self.where.radius_km
+        aggs: dict[str, Any] = {
+            "products": {"cardinality": {"field": "product_key", "precision_threshold": 40000}},
+            **(FACET_AGGS if facets_with_page(params) else {}),
+        }
+        text, filters = self._matching(aggs)
+        base = {
             "bool": {
-                "filter": [{"term": {"product_key": product_key}}],
+                "must": text or [{"match_all": {}}],
+                "filter": filters,
                 "must_not": [{"term": {"merchant.active": False}}],
             }
-        },
-        "sort": sort,
-        "size": size,
-        "track_total_hits": True,
-        "_source": STORE_SOURCE,
-    }
+        }
+        functions: list[dict[str, Any]] = []
+        if self.quebec_boost > 1:
+            # A multiplier on relevance, never a filter or a sort: a clearly better text match still wins.
+            functions.append({"filter": {"term": {"quebec_product": True}}, "weight": self.quebec_boost})
+        if location and params["sort"] == "relevance":
+            functions.append(distance_decay("merchant.location", location, radius_km))
+        query = (
+            {
+                "function_score": {
+                    "query": base,
+                    "functions": functions,
+                    "score_mode": "multiply",
+                    "boost_mode": "multiply",
+                }
+            }
+            if functions
+            else base
+        )
+        if params["sort"] == "distance" and location:
+            sort: list[Any] = [geo_sort("merchant.location", location), "_score"]
+        elif params["sort"] == "price":
+            sort = [{"price": "asc"}, "_score"]
+        else:
+            sort = ["_score"] + (
+                [geo_sort("merchant.location", location)] if location else [{"product_key": "asc"}]
+            )
+        # The stores of each product come from a second, filter-only request (stores_request):
+        # collapse's inner_hits would re-run the whole scored query once per product, which cost
+        # most of this request's time.
+        return {
+            "query": query,
+            "sort": sort,
+            "collapse": {"field": "product_key"},
+            "track_total_hits": True,
+            **({"highlight": highlight(params["q"])} if params.get("q") else {}),
+            "_source": HIT_SOURCE,
+            "aggs": aggs,
+            **paging(params),
+        }
+
+    def facets_request(self, listings: int) -> dict[str, Any]:
+        """Facets of the listings the search matched (``listings`` of them), exact or sampled.
+        Filter context only: counting needs no relevance."""
+        text, filters = self._matching({})
+        return {
+            "size": 0,
+            "track_total_hits": False,
+            "query": {"bool": {"filter": text + filters, "must_not": [{"term": {"merchant.active": False}}]}},
+            "aggs": {
+                "sample": {
+                    "random_sampler": {"probability": facet_probability(listings), "seed": FACET_SEED},
+                    "aggs": FACET_AGGS,
+                }
+            },
+        }
+
+    def stores_request(self, product_keys: list[str]) -> dict[str, Any]:
+        """For each product on the page, its best stores under the same filters (one request)."""
+        params, location = self.params, self.where.location
+        filters = [
+            {"terms": {"product_key": product_keys}},
+            *_product_filters(params, location, self.where.radius_km),
+        ]
+        if "bbox" in params:
+            filters.append({"geo_bounding_box": {"merchant.location": params["bbox"]}})
+        return {
+            "size": 0,
+            "track_total_hits": False,
+            "query": {"bool": {"filter": filters, "must_not": [{"term": {"merchant.active": False}}]}},
+            "aggs": {
+                "by_product": {
+                    "terms": {"field": "product_key", "size": len(product_keys)},
+                    "aggs": {
+                        "stores": {
+                            "top_hits": {
+                                "size": params["stores"],
+                                "sort": store_sort(location),
+                                "_source": STORE_SOURCE,
+                            }
+                        }
+                    },
+                }
+            },
+        }
+
+    def follow_up_requests(self, product_keys: list[str], facets_of: int | None) -> list[dict[str, Any]]:
+        """The ``_msearch`` lines that complete the search once its page is known: the stores of the
+        page's products and, when the page did not count them, the facets of its ``facets_of``
+        listings (the engine runs both in parallel, in one round trip).
+
+        Neither goes through the engine's request cache: stock changes refresh the index every
+        second, so a cached answer would rarely be reused (while a benchmark's small vocabulary
+        would reuse it all the time)."""
+        header = {"index": self.index, "request_cache": False}
+        lines: list[dict[str, Any]] = []
+        if product_keys:
+            lines += [header, self.stores_request(product_keys)]
+        if facets_of:
+            lines += [header, self.facets_request(facets_of)]
+        return lines
+
+    def _recount(self, page: dict[str, Any]) -> int | None:
+        """How many listings the facets request counts (None: the page counted them, or none matched)."""
+        listings = page["hits"]["total"]["value"]
+        return listings if listings and not facets_with_page(self.params) else None
+
+    # -- the answer -------------------------------------------------------------------------------
+
+    def answer(self, page: dict[str, Any], follow_ups: dict[str, Any]) -> Found:
+        """The answer from the page and the ``_msearch`` answer of follow_up_requests."""
+        params = self.params
+        responses = list(follow_ups["responses"])
+        stores = responses.pop(0)["aggregations"] if _product_keys(page) else None
+        recount = self._recount(page)
+        if facets_with_page(params):
+            facet_counts = page["aggregations"]
+        elif recount:
+            facet_counts = responses.pop(0)["aggregations"]["sample"]
+        else:  # nothing matched: every count is zero
+            facet_counts = NO_FACETS
+        position = distance_position(store_sort(self.where.location))
+        stores_by_key: dict[str, tuple[int, list[dict[str, Any]]]] = {}
+        for bucket in stores["by_product"]["buckets"] if stores else []:
+            listed = [store(h, position) for h in bucket["stores"]["hits"]["hits"]]
+            stores_by_key[bucket["key"]] = (bucket["doc_count"], listed)
+        items = []
+        for hit in page["hits"]["hits"]:
+            source = hit["_source"]
+            matching, stores_list = stores_by_key.get(source["product_key"], (0, []))
+            items.append(
+                {
+                    "product_key": source["product_key"],
+                    "name": source["name"],
+                    "brand": source.get("brand"),
+                    "gtin": source.get("gtin"),
+                    "categories": source.get("categories", []),
+                    "quebec_product": source.get("quebec_product", False),
+                    "certifications": source.get("certifications", []),
+                    "price_from": min((st["price"] for st in stores_list), default=source["price"]),
+                    "stores_matching": matching,
+                    "stores": stores_list,
+                    "highlight": hit.get("highlight", {}).get("name", [None])[0],
+                }
+            )
+        aggregations = page.get("aggregations", {})
+        total = int(aggregations.get("products", {}).get("value", 0))
+        answer = {
+            "total": total,
+            "listings": page["hits"]["total"]["value"],
+            "items": items,
+            "facets": facets(facet_counts, FACET_AGGS, booleans={"quebec"}, ranges={"price"}),
+            "facets_approximate": recount is not None and facet_probability(recount) < 1,
+            "page": page_of(params, total),
+            "location": self.where.echo,
+        }
+        if "zoom" in params:
+            answer["clusters"] = clusters(aggregations)
+        return Found(answer, total, page["took"], page["took"] + follow_ups["took"])
 
 
-def follow_up_searches(
-    alias: str,
-    product_keys: list[str],
-    params: dict[str, Any],
-    location: Location | None,
-    radius_km: float,
-    facets_of: int | None,
-) -> list[dict[str, Any]]:
-    """The ``_msearch`` lines that complete a product search once its page is known: the stores of
-    the page's products and, when the page did not count them, the facets of its ``facets_of``
-    listings (the engine runs both in parallel, in one round trip).
-
-    Neither goes through the engine's request cache: stock changes refresh the index every second,
-    so a cached answer would rarely be reused (while a benchmark's small vocabulary would reuse it
-    all the time)."""
-    header = {"index": alias, "request_cache": False}
-    lines: list[dict[str, Any]] = []
-    if product_keys:
-        lines += [header, stores_of_products(product_keys, params, location, radius_km)]
-    if facets_of:
-        lines += [header, product_facets(params, location, radius_km, facets_of)]
-    return lines
+def _product_keys(page: dict[str, Any]) -> list[str]:
+    return [hit["_source"]["product_key"] for hit in page["hits"]["hits"]]

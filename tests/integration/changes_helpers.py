@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from . import corpus
-from .test_batch_reindex import merchant, product, write_jsonl
+from .records import merchant, product, write_jsonl
 
 BASE = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 

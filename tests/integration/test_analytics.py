@@ -19,6 +19,7 @@ import elasticsearch
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from indexer.engine import search_events
 from panier_core.settings import Settings
 from query_api import analytics, create_app
 from query_api.analytics import Recorder
@@ -38,7 +39,7 @@ def drop_prefix(es, settings: Settings) -> None:
     """Delete what a test wrote under its prefix, the events' data stream where the engine can."""
     # 404: none written; 405: no data-streams module (the local engine)
     with contextlib.suppress(elasticsearch.ApiError):
-        es.indices.delete_data_stream(name=analytics.data_stream(settings))
+        es.indices.delete_data_stream(name=search_events.data_stream(settings))
     prefix = settings.index_prefix
     names = [
         n for n in es.indices.get(index=f"{prefix}*", expand_wildcards="all").body if n.startswith(prefix)
@@ -47,14 +48,14 @@ def drop_prefix(es, settings: Settings) -> None:
         es.indices.delete(index=",".join(names))
     # Refused while the data stream the local engine cannot delete still uses it.
     with contextlib.suppress(elasticsearch.ApiError):
-        es.indices.delete_index_template(name=analytics.template_name(settings))
+        es.indices.delete_index_template(name=search_events.template_name(settings))
 
 
 @pytest.fixture(scope="module")
 def api_settings(engine, es, tmp_path_factory):
     settings = Settings(es_url=engine.url, index_prefix=f"an{uuid.uuid4().hex[:8]}-", analytics=True)
     load_corpus(es, settings, tmp_path_factory.mktemp("corpus"))
-    assert analytics.install(es, settings) == "installed"
+    assert search_events.install(es, settings) == "installed"
     yield settings
     drop_prefix(es, settings)
 
@@ -77,7 +78,7 @@ def get(client, url: str) -> dict:
 
 def events(es, settings: Settings, query: str) -> list[dict]:
     """The stored events whose normalized query is ``query``, oldest first."""
-    stream = analytics.data_stream(settings)
+    stream = search_events.data_stream(settings)
     es.indices.refresh(index=stream)
     hits = es.search(index=stream, query={"term": {"query": query}}, sort=[{"@timestamp": "asc"}], size=100)[
         "hits"
@@ -103,8 +104,8 @@ def dead_url() -> str:
 
 
 def test_install_is_idempotent_and_the_engine_accepts_the_template(es, api_settings):
-    assert analytics.install(es, api_settings) == "exists"
-    found = es.indices.get_index_template(name=analytics.template_name(api_settings))["index_templates"]
+    assert search_events.install(es, api_settings) == "exists"
+    found = es.indices.get_index_template(name=search_events.template_name(api_settings))["index_templates"]
     template = found[0]["index_template"]
     assert template["data_stream"] is not None
     assert template["template"]["lifecycle"]["data_retention"] == "30d"
@@ -185,7 +186,7 @@ def test_the_recorded_location_is_the_centre_of_a_five_km_cell_not_the_point(es,
     assert corpus.haversine_km(point, (location["lat"], location["lon"])) < 3.5  # half a cell diagonal
     # The engine agrees: its own geohash grid puts the stored location in the recorded cell.
     result = es.search(
-        index=analytics.data_stream(api_settings),
+        index=search_events.data_stream(api_settings),
         size=0,
         query={"term": {"query": "localisation approximative"}},
         aggs={"cells": {"geohash_grid": {"field": "location", "precision": 5}}},
@@ -254,4 +255,4 @@ def test_events_without_the_template_are_refused_not_written_to_an_ordinary_inde
     recorder.record(analytics.Search("suggest", {"q": "pain"}, None, 1, 1), time.time(), 1.0)
     assert recorder.flush()
     assert metric(client, "panier_analytics_events_dropped_total", reason="rejected") == rejected + 1
-    assert not es.indices.exists(index=analytics.data_stream(settings))
+    assert not es.indices.exists(index=search_events.data_stream(settings))

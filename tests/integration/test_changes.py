@@ -35,7 +35,7 @@ from .changes_helpers import (
     write_lines,
 )
 from .faults import FaultProxy
-from .test_batch_reindex import read_rejects
+from .records import read_rejects
 
 LISTINGS = [f"p-{i:06d}" for i in range(1, 7)]
 

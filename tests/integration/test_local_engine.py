@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import os
 import urllib.request
-from pathlib import Path
 
+import psutil
 import pytest
 from click.testing import CliRunner
 from elasticsearch import Elasticsearch
@@ -67,8 +67,7 @@ def test_the_node_runs_with_a_bounded_heap(engine):
     if engine.local is None:
         pytest.skip("the session engine is not the local runner")
     pid = int((engine.local.node_home(1) / "node.pid").read_text())
-    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    assert f"-Xmx{engine.local.heap}".encode() in cmdline
+    assert f"-Xmx{engine.local.heap}" in psutil.Process(pid).cmdline()
     assert os.path.isdir(engine.local.config_dir(1))
 
 

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from indexer.engine import search_events
 from panier_core.settings import Settings
-from query_api import analytics, create_app
+from query_api import create_app
 
 from .test_analytics import dead_url, drop_prefix, load_corpus
 
@@ -127,7 +128,7 @@ def fetch(url: str) -> tuple[int, str]:
 
 
 def test_panier_serve_adds_up_every_worker_and_writes_their_events(es, api_settings, tmp_path):
-    assert analytics.install(es, api_settings) == "installed"
+    assert search_events.install(es, api_settings) == "installed"
     metrics_dir = tmp_path / "prometheus"
     metrics_dir.mkdir()
     (metrics_dir / "counter_1.db").write_bytes(b"left by an earlier run")  # must be wiped at start
@@ -172,7 +173,7 @@ def test_panier_serve_adds_up_every_worker_and_writes_their_events(es, api_setti
                 == searches
             )
         # Each worker started its own flusher (the app was built before the fork): all events arrive.
-        stream = analytics.data_stream(api_settings)
+        stream = search_events.data_stream(api_settings)
         query = {"term": {"query": "plusieurs processus"}}
         for _ in range(100):
             es.indices.refresh(index=stream, ignore_unavailable=True)

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 import mappings
+from indexer.engine import search_events
 from panier_core.settings import Settings
 from query_api import analytics
 from query_api.analytics import Search, coarse_location, event_document, geohash, normalize_query
@@ -138,7 +139,7 @@ def _mapped_fields(properties: dict, prefix: str = "") -> dict[str, str]:
 
 
 def test_the_template_maps_every_event_field_with_the_agreed_type():
-    body = analytics.template_body(Settings(index_prefix="staging-"))
+    body = search_events.template_body(Settings(index_prefix="staging-"))
     assert body["index_patterns"] == ["staging-logs-panier.search-*"]
     assert body["data_stream"] == {}
     assert body["template"]["lifecycle"] == {"data_retention": "30d"}
@@ -184,14 +185,14 @@ def test_the_template_maps_every_event_field_with_the_agreed_type():
 
 
 def test_the_template_file_is_in_the_mappings_package():
-    path = mappings.synonyms_file().parent / analytics.TEMPLATE_FILE
+    path = mappings.synonyms_file().parent / search_events.TEMPLATE_FILE
     assert path.is_file()
 
 
 def test_the_data_stream_and_template_follow_the_index_prefix():
-    assert analytics.data_stream(Settings()) == "logs-panier.search-default"
-    assert analytics.data_stream(Settings(index_prefix="t1-")) == "t1-logs-panier.search-default"
-    assert analytics.template_name(Settings(index_prefix="t1-")) == "t1-logs-panier.search"
+    assert search_events.data_stream(Settings()) == "logs-panier.search-default"
+    assert search_events.data_stream(Settings(index_prefix="t1-")) == "t1-logs-panier.search-default"
+    assert search_events.template_name(Settings(index_prefix="t1-")) == "t1-logs-panier.search"
 
 
 def test_the_cli_and_analytics_do_not_import_prometheus_client():

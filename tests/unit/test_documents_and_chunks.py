@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import orjson
 
-from indexer.batch.loader import Action, BulkOptions, _chunks
+from indexer.batch.loader import Action, BulkOptions, chunk_actions
 from indexer.records import documents
 from indexer.records.schemas import MERCHANT, PRODUCT, flatten_errors
 
@@ -62,7 +62,7 @@ def test_merchant_document_suggests_its_name_and_separately_its_categories():
 
 def test_chunks_are_bounded_by_bytes_and_keep_every_action_once():
     actions = [Action(f"p-{i}", {"name": "x" * 100}) for i in range(100)]
-    chunks = list(_chunks(actions, BulkOptions(chunk_bytes=1_000, chunk_docs=1_000)))
+    chunks = list(chunk_actions(actions, BulkOptions(chunk_bytes=1_000, chunk_docs=1_000)))
     assert all(c.size <= 1_000 for c in chunks)
     assert [a.id for c in chunks for a in c.actions] == [f"p-{i}" for i in range(100)]
     first = chunks[0]
@@ -72,7 +72,7 @@ def test_chunks_are_bounded_by_bytes_and_keep_every_action_once():
 
 def test_chunks_are_bounded_by_document_count_too():
     actions = [Action(str(i), {}) for i in range(25)]
-    assert [len(c.actions) for c in _chunks(actions, BulkOptions(chunk_docs=10))] == [10, 10, 5]
+    assert [len(c.actions) for c in chunk_actions(actions, BulkOptions(chunk_docs=10))] == [10, 10, 5]
 
 
 def test_validation_errors_read_as_field_and_reason():

@@ -4,15 +4,35 @@ import json
 
 import pytest
 
+from panier_core.settings import Settings
 from query_api import queries
-from query_api.schemas import MERCHANT_SEARCH, PRODUCT_SEARCH, encode_cursor
+from query_api.queries import MerchantSearch, ProductPage, ProductSearch, Suggestions, Where
+from query_api.schemas import LOOKUP, MERCHANT_SEARCH, PRODUCT_SEARCH, SUGGEST, encode_cursor
 
 TR = (46.3432, -72.5418)
 
 
+def merchants(params: dict, location, radius_km: float) -> dict:
+    return MerchantSearch(params, Where(location, radius_km), Settings()).request()
+
+
+def products(params: dict, location, radius_km: float, quebec_boost: float = 1.25) -> ProductSearch:
+    return ProductSearch(params, Where(location, radius_km), Settings(quebec_boost=quebec_boost))
+
+
+def product_page(location, stores: int) -> dict:
+    page = ProductPage("p-1", LOOKUP.load({"stores": str(stores)}), Where(location), Settings())
+    return page.stores_request({"product_key": "gtin:0627843000013"})
+
+
+def suggest(q: str, location, size: int) -> dict:
+    raw = {"q": q, "size": str(size)} | ({"lat": str(location[0]), "lon": str(location[1])} if location else {})
+    return Suggestions(SUGGEST.load(raw), Settings()).request()
+
+
 def test_shopper_text_only_reaches_match_queries_never_query_string():
     params = PRODUCT_SEARCH.load({"q": 'name:(a OR b) AND *["'})
-    body = json.dumps(queries.products_search(params, None, 25, 1.25))
+    body = json.dumps(products(params, None, 25, 1.25).page_request())
     assert "query_string" not in body and "simple_query_string" not in body
     assert '"query": "name:(a OR b) AND *[\\""' in body
 
@@ -45,8 +65,8 @@ def test_synonyms_apply_to_the_exact_clause_only_and_a_multi_word_synonym_is_not
 
 def test_products_collapse_on_the_product_key_and_stores_come_in_stock_then_nearest():
     params = PRODUCT_SEARCH.load({"stores": "4", "in_stock": "true"})
-    assert queries.products_search(params, TR, 10, 1.25)["collapse"] == {"field": "product_key"}
-    stores = queries.stores_of_products(["gtin:1", "gtin:2"], params, TR, 10)
+    assert products(params, TR, 10, 1.25).page_request()["collapse"] == {"field": "product_key"}
+    stores = products(params, TR, 10).stores_request(["gtin:1", "gtin:2"])
     assert {"terms": {"product_key": ["gtin:1", "gtin:2"]}} in stores["query"]["bool"]["filter"]
     assert {"term": {"in_stock": True}} in stores["query"]["bool"]["filter"]  # same filters as the search
     top = stores["aggs"]["by_product"]["aggs"]["stores"]["top_hits"]
@@ -54,7 +74,7 @@ def test_products_collapse_on_the_product_key_and_stores_come_in_stock_then_near
 
 
 def test_the_quebec_boost_is_a_weight_on_relevance_not_a_filter():
-    body = queries.products_search(PRODUCT_SEARCH.load({"q": "miel"}), None, 25, 1.25)
+    body = products(PRODUCT_SEARCH.load({"q": "miel"}), None, 25, 1.25).page_request()
     functions = body["query"]["function_score"]["functions"]
     assert {"filter": {"term": {"quebec_product": True}}, "weight": 1.25} in functions
     assert all(
@@ -63,12 +83,12 @@ def test_the_quebec_boost_is_a_weight_on_relevance_not_a_filter():
     )
     assert (
         "function_score"
-        not in queries.products_search(PRODUCT_SEARCH.load({"q": "miel"}), None, 25, 1.0)["query"]
+        not in products(PRODUCT_SEARCH.load({"q": "miel"}), None, 25, 1.0).page_request()["query"]
     )
 
 
 def test_a_location_adds_a_radius_filter_a_distance_decay_and_a_distance_sort_key():
-    body = queries.merchants_search(MERCHANT_SEARCH.load({"q": "pain"}), TR, 10)
+    body = merchants(MERCHANT_SEARCH.load({"q": "pain"}), TR, 10)
     assert body["query"]["function_score"]["functions"][0]["gauss"]["location"]["scale"] == "5.000km"
     inner = body["query"]["function_score"]["query"]["bool"]
     assert {"geo_distance": {"distance": "10km", "location": {"lat": TR[0], "lon": TR[1]}}} in inner["filter"]
@@ -80,24 +100,24 @@ def test_a_location_adds_a_radius_filter_a_distance_decay_and_a_distance_sort_ke
 
 
 def test_paging_translates_to_from_and_size():
-    body = queries.merchants_search(MERCHANT_SEARCH.load({"page": "3", "per_page": "20"}), None, 25)
+    body = merchants(MERCHANT_SEARCH.load({"page": "3", "per_page": "20"}), None, 25)
     assert (body["from"], body["size"]) == (40, 20)
 
 
 def test_bbox_and_zoom_add_a_viewport_filter_and_clusters():
     params = MERCHANT_SEARCH.load({"bbox": "-74,45.3,-73.4,45.7", "zoom": "8"})
-    body = queries.merchants_search(params, None, 25)
+    body = merchants(params, None, 25)
     viewport = {"top_left": {"lat": 45.7, "lon": -74.0}, "bottom_right": {"lat": 45.3, "lon": -73.4}}
     assert {"geo_bounding_box": {"location": viewport}} in body["query"]["bool"]["filter"]
     assert body["aggs"]["clusters"]["geotile_grid"]["precision"] == 11
 
 
 def test_a_search_with_words_counts_its_facets_in_the_page_request_and_one_without_does_not():
-    with_words = queries.products_search(PRODUCT_SEARCH.load({"q": "miel", "in_stock": "true"}), TR, 25, 1.25)
+    with_words = products(PRODUCT_SEARCH.load({"q": "miel", "in_stock": "true"}), TR, 25, 1.25).page_request()
     assert with_words["track_total_hits"] is True
     assert set(with_words["aggs"]) == {"products", "category", "brand", "certification", "quebec", "price"}
     assert "stock" not in with_words["_source"] and "product_key" in with_words["_source"]
-    without = queries.products_search(PRODUCT_SEARCH.load({"in_stock": "true"}), TR, 25, 1.25)
+    without = products(PRODUCT_SEARCH.load({"in_stock": "true"}), TR, 25, 1.25).page_request()
     assert set(without["aggs"]) == {"products"}  # listing and product totals only: facets come next
 
 
@@ -111,8 +131,8 @@ def test_recounted_facets_count_the_same_listings_as_the_search_without_scoring_
     params = PRODUCT_SEARCH.load(
         {"q": "miel", "in_stock": "true", "bbox": "-74,45.3,-73.4,45.7", "zoom": "8"}
     )
-    search = queries.products_search(params, TR, 25, 1.25)["query"]["function_score"]["query"]["bool"]
-    facets = queries.product_facets(params, TR, 25, 500_000)
+    search = products(params, TR, 25, 1.25).page_request()["query"]["function_score"]["query"]["bool"]
+    facets = products(params, TR, 25).facets_request(500_000)
     query = facets["query"]["bool"]
     assert query["filter"] == search["must"] + search["filter"]  # text, radius, stock, viewport
     assert query["must_not"] == search["must_not"] == [{"term": {"merchant.active": False}}]
@@ -124,13 +144,13 @@ def test_recounted_facets_count_the_same_listings_as_the_search_without_scoring_
 
 def test_stores_and_recounted_facets_go_in_one_msearch_that_skips_the_request_cache():
     params = PRODUCT_SEARCH.load({})
-    lines = queries.follow_up_searches("products", ["gtin:1"], params, None, 25, 50_000)
+    lines = products(params, None, 25).follow_up_requests(["gtin:1"], 50_000)
     assert [line.get("index") for line in lines[::2]] == ["products", "products"]
     assert all(line["request_cache"] is False for line in lines[::2])
     assert "by_product" in lines[1]["aggs"] and "sample" in lines[3]["aggs"]
-    only_stores = queries.follow_up_searches("products", ["gtin:1"], params, None, 25, None)
+    only_stores = products(params, None, 25).follow_up_requests(["gtin:1"], None)
     assert len(only_stores) == 2 and "by_product" in only_stores[1]["aggs"]  # the page counted them all
-    assert queries.follow_up_searches("p", [], params, None, 25, None) == []  # nothing more to ask
+    assert products(params, None, 25).follow_up_requests([], None) == []  # nothing more to ask
 
 
 # -- every engine request, whole, against its golden file (pytest --update-golden rewrites them) --
@@ -141,11 +161,11 @@ PRODUCT_KEYS = ["gtin:0627843000013", "name:miel|rucher boreal"]
 
 
 def _merchants(raw: dict, location, radius: float):
-    return lambda: queries.merchants_search(MERCHANT_SEARCH.load(raw), location, radius)
+    return lambda: merchants(MERCHANT_SEARCH.load(raw), location, radius)
 
 
 def _products(raw: dict, location, radius: float, boost: float = 1.25):
-    return lambda: queries.products_search(PRODUCT_SEARCH.load(raw), location, radius, boost)
+    return lambda: products(PRODUCT_SEARCH.load(raw), location, radius, boost).page_request()
 
 
 BODIES = {
@@ -168,21 +188,21 @@ BODIES = {
     ),  # fmt: skip
     "products-words-nowhere": _products({"q": "miel", "per_page": "5", "page": "2"}, None, 25),
     "products-map": _products({"q": "cidre", "bbox": BBOX, "zoom": "8"}, TR, 25),
-    "stores-of-products-near": lambda: queries.stores_of_products(
-        PRODUCT_KEYS, PRODUCT_SEARCH.load({"stores": "4", "in_stock": "true", "bbox": BBOX}), TR, 10
+    "stores-of-products-near": lambda: products(
+        PRODUCT_SEARCH.load({"stores": "4", "in_stock": "true", "bbox": BBOX}), TR, 10
+    ).stores_request(PRODUCT_KEYS),
+    "stores-of-products": lambda: products(PRODUCT_SEARCH.load({}), None, 25).stores_request(PRODUCT_KEYS),
+    "product-facets-sampled": lambda: products(
+        PRODUCT_SEARCH.load({"in_stock": "true", "zoom": "8"}), TR, 25
+    ).facets_request(500_000),
+    "product-facets-exact": lambda: products(PRODUCT_SEARCH.load({}), None, 25).facets_request(5_000),
+    "follow-up-searches": lambda: products(PRODUCT_SEARCH.load({"stores": "2"}), TR, 25).follow_up_requests(
+        PRODUCT_KEYS, 50_000
     ),
-    "stores-of-products": lambda: queries.stores_of_products(PRODUCT_KEYS, PRODUCT_SEARCH.load({}), None, 25),
-    "product-facets-sampled": lambda: queries.product_facets(
-        PRODUCT_SEARCH.load({"in_stock": "true", "zoom": "8"}), TR, 25, 500_000
-    ),
-    "product-facets-exact": lambda: queries.product_facets(PRODUCT_SEARCH.load({}), None, 25, 5_000),
-    "follow-up-searches": lambda: queries.follow_up_searches(
-        "products", PRODUCT_KEYS, PRODUCT_SEARCH.load({"stores": "2"}), TR, 25, 50_000
-    ),
-    "stores-for-product-near": lambda: queries.stores_for_product("gtin:0627843000013", TR, 20),
-    "stores-for-product": lambda: queries.stores_for_product("gtin:0627843000013", None, 5),
-    "suggest-near": lambda: queries.suggest("fromage", TR, 8),
-    "suggest-short": lambda: queries.suggest("fr", None, 5),
+    "stores-for-product-near": lambda: product_page(TR, 20),
+    "stores-for-product": lambda: product_page(None, 5),
+    "suggest-near": lambda: suggest("fromage", TR, 8),
+    "suggest-short": lambda: suggest("fr", None, 5),
 }
 
 

@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 
 from indexer.changes import changelog, checkpoints, merchant_keys
-from indexer.engine import locks
+from indexer.engine import locks, search_events
 from panier_core import security
 from panier_core.settings import Settings
-from query_api import analytics
 
 PLAIN = Settings()
 STAGING = Settings(index_prefix="staging-")
@@ -74,7 +73,7 @@ def test_query_api_reads_the_aliases_and_only_appends_search_events(settings):
     role = security.query_api_role(settings)
     for alias in (settings.alias("merchants"), settings.alias("products")):
         assert privileges_on(role, alias) == {"read", "view_index_metadata"}
-    assert privileges_on(role, analytics.data_stream(settings)) == {"create_doc", "auto_configure"}
+    assert privileges_on(role, search_events.data_stream(settings)) == {"create_doc", "auto_configure"}
     # Nothing behind the aliases directly, nor the indexer's own indices.
     for name in ("merchants-20261124t120000", locks.LOCK_INDEX, merchant_keys.KEYS_INDEX, checkpoints.STATE_INDEX):
         assert privileges_on(role, settings.alias(name)) == set(), name
@@ -94,7 +93,7 @@ def test_indexer_manages_its_versioned_indices_aliases_and_internal_indices(sett
     ]
     for name in owned:
         assert privileges_on(role, name) == {"manage", "read", "write"}, name
-    assert privileges_on(role, analytics.data_stream(settings)) == set()
+    assert privileges_on(role, search_events.data_stream(settings)) == set()
     assert privileges_on(role, "other-app-index") == set()
 
 
@@ -107,7 +106,7 @@ def test_indexer_of_one_prefix_cannot_touch_another_prefixes_indices():
 @pytest.mark.parametrize("settings", [PLAIN, STAGING], ids=["no prefix", "prefix"])
 def test_analysts_read_the_aliases_and_search_events_and_write_nothing(settings):
     role = security.analyst_role(settings)
-    for name in (settings.alias("merchants"), settings.alias("products"), analytics.data_stream(settings)):
+    for name in (settings.alias("merchants"), settings.alias("products"), search_events.data_stream(settings)):
         assert privileges_on(role, name) == {"read", "view_index_metadata"}
     assert not {p for entry in role["indices"] for p in entry["privileges"]} & WRITING
     assert role["cluster"] == []
