@@ -37,7 +37,8 @@ from bench.harness import (
 )
 from panier_core.engine import build_client
 from panier_core.settings import Settings
-from query_api import places, product_search, queries
+from query_api import places
+from query_api.queries import MerchantLookup, MerchantSearch, ProductPage, ProductSearch, Suggestions, Where
 from query_api.schemas import LOOKUP, MERCHANT_SEARCH, PRODUCT_SEARCH, SUGGEST
 
 PROFILES = {"quick": (1_000, 100_000), "full": (22_000, 2_200_000)}
@@ -135,49 +136,46 @@ def api_path(kind: str, params: dict) -> str:
 
 def direct_call(es: Elasticsearch, settings: Settings, kind: str, params: dict) -> Callable[[], object]:
     """The engine requests the API sends for these parameters, built and sent by the same code
-    (``query_api.product_search`` for products); each call returns the engine's ``took`` (ms) summed
-    over its requests, or None for lookups (``get`` reports none)."""
+    (the search objects of ``query_api.queries``, without reading the answers); each call returns
+    the engine's ``took`` (ms) summed over its requests, or None for lookups (``get`` reports none)."""
     if kind == "lookup":
-        excludes = ["suggest", "suggest_near", "category_suggest", "versions"]  # as the routes ask
         if params["id"].startswith("m-"):
+            merchant = MerchantLookup(params["id"], settings)
 
             def merchant_page() -> object:
-                es.get(index=settings.alias("merchants"), id=params["id"], source_excludes=excludes)
+                es.get(index=merchant.index, **merchant.request())
                 return None
 
             return merchant_page
-        lookup = LOOKUP.load({})
+        page = ProductPage(params["id"], LOOKUP.load({}), Where(), settings)
 
         def product_page() -> object:  # the get, then every store of the product, as the API does
-            alias = settings.alias("products")
-            doc = es.get(index=alias, id=params["id"], source_excludes=excludes)["_source"]
-            es.search(index=alias, **queries.stores_for_product(doc["product_key"], None, lookup["stores"]))
+            doc = es.get(index=page.index, **page.request())["_source"]
+            es.search(index=page.index, **page.stores_request(doc))
             return None
 
         return product_page
     if kind == "suggest":
-        p = SUGGEST.load(params)
-        body = queries.suggest(p["q"], (p["lat"], p["lon"]), p["size"])
-        index = f"{settings.alias('merchants')},{settings.alias('products')}"
-        return lambda: es.search(index=index, **body)["took"]
+        suggestions = Suggestions(SUGGEST.load(params), settings)
+        body = suggestions.request()
+        return lambda: es.search(index=suggestions.index, **body)["took"]
     schema = PRODUCT_SEARCH if kind in ("products", "facets") else MERCHANT_SEARCH
     p = schema.load(params)
-    location = None
+    where = Where()
     if "near" in p:
         place = places.resolve(p["near"])
-        location = (place.lat, place.lon)
-    radius = p.get("radius_km", 25.0)
+        where = Where((place.lat, place.lon), p.get("radius_km", where.radius_km))
     if schema is PRODUCT_SEARCH:
+        search = ProductSearch(p, where, settings)
 
         def products() -> object:  # the page, then one _msearch for its stores and its facets
-            found = product_search.run(
-                es, settings.alias("products"), p, location, radius, settings.quebec_boost
-            )
-            return found.took
+            page, follow_ups = search.send(es)
+            return page["took"] + follow_ups["took"]
 
         return products
-    body = queries.merchants_search(p, location, radius)
-    return lambda: es.search(index=settings.alias("merchants"), **body)["took"]
+    merchants = MerchantSearch(p, where, settings)
+    body = merchants.request()
+    return lambda: es.search(index=merchants.index, **body)["took"]
 
 
 def run_load(

@@ -2,8 +2,8 @@
 ``<prefix>logs-panier.search-default``, written off the request path.
 
 A search route hands over what it knows (``flask.g.search_event = Search(...)``); an after_request
-hook puts it, with the time and the API latency, on a bounded in-memory queue (a put, about a
-microsecond); a daemon thread in each worker process builds the documents and bulk-writes them with
+hook puts it, with the time and the API latency, on a bounded in-memory queue (a put: no I/O on
+the request path); a daemon thread in each worker process builds the documents and bulk-writes them with
 its own client and a short timeout. When the engine is slow or down, or the queue is full, events
 are dropped and counted (``panier_analytics_events_dropped_total``); a search never waits for
 analytics and never fails because of it.

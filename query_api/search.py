@@ -44,7 +44,9 @@ def _where(params: dict[str, Any]) -> Where:
 def _answer(search: MerchantSearch | ProductSearch | Suggestions) -> Response:
     """Runs a shopper search and hands its event to analytics (sent after the answer)."""
     found = search.run(get_engine())
-    g.search_event = analytics.Search(search.endpoint, search.params, search.where.echo, found.total, found.took)
+    g.search_event = analytics.Search(
+        search.endpoint, search.params, search.where.echo, found.total, found.took
+    )
     return json_response(found.answer)
 
 

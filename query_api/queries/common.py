@@ -28,7 +28,7 @@ class Found:
     answer: dict[str, Any]
     total: int
     took: int  # engine ms of the request that found the hits (what the search event records)
-    engine_ms: int  # engine ms of all its requests (for the benchmarks)
+
 
 FUZZY_FIELDS = ["name", "brand.text"]  # typos are forgiven where they matter and stay cheap
 
@@ -54,7 +54,8 @@ def text_query(q: str, fields: list[str]) -> dict[str, Any]:
     Quebec synonyms apply to the first clause only, and a multi-word synonym there means "all its
     words", not a phrase (as for the shopper's own words): with the default, ``sirop d'érable``
     (a synonym of ``sirop d'érable pur``) became phrase queries on five fields, and the fuzzy and
-    phrase clauses span queries, which made such a search cost 60 % more in the engine.
+    phrase clauses span queries, which made such a search cost the engine much more (measured in
+    docs/benchmarks.md).
     """
     return {
         "bool": {
@@ -75,8 +76,8 @@ def text_query(q: str, fields: list[str]) -> dict[str, Any]:
                         "analyzer": PLAIN_ANALYZER,  # typos of the shopper's words, not of synonyms
                         "operator": "and",
                         # One typo from 4 letters, two from 7 (of the analyzed word: "fromage" is
-                        # "fromag", 6), never in the first two letters: this clause costs about a
-                        # third less than with AUTO and one letter (0.4 of 1.4 ms at 2.2 M listings).
+                        # "fromag", 6), never in the first two letters: a clearly cheaper clause
+                        # than with AUTO and one letter (docs/benchmarks.md).
                         "fuzziness": "AUTO:4,7",
                         "prefix_length": 2,
                         "max_expansions": 20,

@@ -6,13 +6,14 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
+from indexer.records.visibility import INACTIVE_STORE, SUGGEST_FIELDS
 from panier_core.settings import Settings
 from query_api.errors import ApiError
 from query_api.queries.common import Found, Where, distance_position
 from query_api.queries.stores import STORE_SOURCE, store, store_sort
 
-# Type-ahead inputs and the change-ordering bookkeeping (indexer.records.merge): never answered.
-NOT_ANSWERED = ["suggest", "suggest_near", "category_suggest", "versions"]
+# Never answered; ``deleted`` is read (a lookup by id ignores the aliases' filter), then dropped.
+NOT_ANSWERED = [*SUGGEST_FIELDS, "versions"]
 
 
 class MerchantLookup:
@@ -32,7 +33,7 @@ class MerchantLookup:
         source = doc["_source"]
         if source.pop("deleted", False) or source.get("active") is False:  # GET ignores the alias filter
             raise ApiError(404, "not found")
-        return Found(source, 1, 0, 0)
+        return Found(source, 1, 0)  # a get reports no engine time
 
 
 class ProductPage:
@@ -65,7 +66,7 @@ class ProductPage:
             "query": {
                 "bool": {
                     "filter": [{"term": {"product_key": product["product_key"]}}],
-                    "must_not": [{"term": {"merchant.active": False}}],
+                    "must_not": [INACTIVE_STORE],
                 }
             },
             "sort": store_sort(self.where.location),
@@ -89,4 +90,4 @@ class ProductPage:
             "stores": [store(h, position) for h in result["hits"]["hits"]],
             "location": self.where.echo,
         }
-        return Found(page, page["stores_total"], result["took"], result["took"])
+        return Found(page, page["stores_total"], result["took"])

@@ -6,6 +6,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
+from indexer.records.visibility import INACTIVE_MERCHANT, INTERNAL_FIELDS
 from panier_core.settings import Settings
 from query_api.queries.common import (
     Found,
@@ -31,8 +32,6 @@ FACET_AGGS: dict[str, Any] = {
     "region": {"terms": {"field": "address.region", "size": 20}},
     "service": {"terms": {"field": "services", "size": 10}},
 }
-# Type-ahead inputs, the change-ordering bookkeeping (indexer.records.merge) and the tombstone flag.
-NOT_ANSWERED = ["suggest", "suggest_near", "category_suggest", "versions", "deleted"]
 
 
 class MerchantSearch:
@@ -68,7 +67,7 @@ class MerchantSearch:
                 if params.get("q")
                 else [{"match_all": {}}],
                 "filter": filters,
-                "must_not": [{"term": {"active": False}}],
+                "must_not": [INACTIVE_MERCHANT],
             }
         }
         sort: list[Any]
@@ -89,7 +88,7 @@ class MerchantSearch:
             "sort": sort,
             "track_total_hits": True,
             **({"highlight": highlight(params["q"])} if params.get("q") else {}),
-            "_source": {"excludes": NOT_ANSWERED},
+            "_source": {"excludes": list(INTERNAL_FIELDS)},
             "aggs": aggs,
             **paging(params),
             **({"search_after": params["cursor"]} if "cursor" in params else {}),
@@ -129,4 +128,4 @@ class MerchantSearch:
         }
         if "zoom" in params:
             answer["clusters"] = clusters(aggregations)
-        return Found(answer, total, result["took"], result["took"])
+        return Found(answer, total, result["took"])

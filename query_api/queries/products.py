@@ -7,6 +7,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
+from indexer.records.visibility import INACTIVE_STORE
 from panier_core.settings import Settings
 from query_api.engine import msearch
 from query_api.queries.common import (
@@ -111,13 +112,16 @@ class ProductSearch:
         self.quebec_boost = settings.quebec_boost
 
     def run(self, es: Elasticsearch) -> Found:
-        """Two round trips: the page (it tells which products, and how many listings, matched), then
-        one ``_msearch`` with the stores of those products and, for a search without words, the
-        facets (the engine runs the two in parallel)."""
+        return self.answer(*self.send(es))
+
+    def send(self, es: Elasticsearch) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The engine's answers to the page request and to the follow-up ``_msearch``, in two round
+        trips: the page tells which products, and how many listings, matched; the ``_msearch``
+        asks the stores of those products and, for a search without words, the facets (the engine
+        runs the two in parallel). ``bench/api.py`` sends them this way too."""
         page = es.search(index=self.index, **self.page_request())
         lines = self.follow_up_requests(_product_keys(page), self._recount(page))
-        follow_ups = msearch(es, lines) if lines else {"responses": [], "took": 0}
-        return self.answer(page, follow_ups)
+        return page, (msearch(es, lines) if lines else {"responses": [], "took": 0})
 
     # -- the engine requests ----------------------------------------------------------------------
 
@@ -142,7 +146,7 @@ class ProductSearch:
             "bool": {
                 "must": text or [{"match_all": {}}],
                 "filter": filters,
-                "must_not": [{"term": {"merchant.active": False}}],
+                "must_not": [INACTIVE_STORE],
             }
         }
         functions: list[dict[str, Any]] = []
@@ -192,7 +196,7 @@ class ProductSearch:
         return {
             "size": 0,
             "track_total_hits": False,
-            "query": {"bool": {"filter": text + filters, "must_not": [{"term": {"merchant.active": False}}]}},
+            "query": {"bool": {"filter": text + filters, "must_not": [INACTIVE_STORE]}},
             "aggs": {
                 "sample": {
                     "random_sampler": {"probability": facet_probability(listings), "seed": FACET_SEED},
@@ -213,7 +217,7 @@ class ProductSearch:
         return {
             "size": 0,
             "track_total_hits": False,
-            "query": {"bool": {"filter": filters, "must_not": [{"term": {"merchant.active": False}}]}},
+            "query": {"bool": {"filter": filters, "must_not": [INACTIVE_STORE]}},
             "aggs": {
                 "by_product": {
                     "terms": {"field": "product_key", "size": len(product_keys)},
@@ -302,7 +306,7 @@ class ProductSearch:
         }
         if "zoom" in params:
             answer["clusters"] = clusters(aggregations)
-        return Found(answer, total, page["took"], page["took"] + follow_ups["took"])
+        return Found(answer, total, page["took"])
 
 
 def _product_keys(page: dict[str, Any]) -> list[str]:

@@ -79,4 +79,4 @@ class Suggestions:
                     item["id"] = source["id"]
                 items.append(item)
         answer = {"q": self.params["q"], "items": items[:size]}
-        return Found(answer, min(len(items), size), result["took"], result["took"])
+        return Found(answer, min(len(items), size), result["took"])

@@ -5,11 +5,15 @@ from collections.abc import Iterator
 
 import pytest
 from elasticsearch import Elasticsearch
+from flask import Flask
+from flask.testing import FlaskClient
 
 from panier_core.engine import build_client
 from panier_core.settings import Settings
+from query_api import create_app
 from tests.conftest import ENGINE_USED
 
+from .api_helpers import drop_prefix, load_corpus
 from .engine import Engine, provide_engine
 
 
@@ -45,3 +49,25 @@ def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv("PANIER_ES_URL", settings.es_url)
     monkeypatch.setenv("PANIER_INDEX_PREFIX", settings.index_prefix)
     return settings
+
+
+@pytest.fixture(scope="module")
+def api_settings(
+    engine: Engine, es: Elasticsearch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Settings]:
+    """Settings whose own prefix holds the test corpus (corpus.py), loaded once per module and
+    deleted after it. A module may override this fixture (asking for it to start from it)."""
+    settings = Settings(es_url=engine.url, index_prefix=f"api{uuid.uuid4().hex[:8]}-")
+    load_corpus(es, settings, tmp_path_factory.mktemp("corpus"))
+    yield settings
+    drop_prefix(es, settings)
+
+
+@pytest.fixture(scope="module")
+def app(api_settings: Settings) -> Flask:
+    return create_app(api_settings)
+
+
+@pytest.fixture(scope="module")
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()

@@ -8,14 +8,11 @@ module writes stays until that engine stops (a real Elasticsearch deletes it at 
 
 from __future__ import annotations
 
-import contextlib
-import socket
 import time
 import uuid
 from dataclasses import replace
 from datetime import datetime
 
-import elasticsearch
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -25,55 +22,19 @@ from query_api import analytics, create_app
 from query_api.analytics import Recorder
 
 from . import corpus
+from .api_helpers import dead_url, get
 from .faults import FaultProxy
 
 TR = corpus.TROIS_RIVIERES
 AT_TR = f"lat={TR[0]}&lon={TR[1]}"
 
 
-def load_corpus(es, settings: Settings, directory) -> None:
-    assert corpus.load(es, settings, corpus.write(directory)) == 0
-
-
-def drop_prefix(es, settings: Settings) -> None:
-    """Delete what a test wrote under its prefix, the events' data stream where the engine can."""
-    # 404: none written; 405: no data-streams module (the local engine)
-    with contextlib.suppress(elasticsearch.ApiError):
-        es.indices.delete_data_stream(name=search_events.data_stream(settings))
-    prefix = settings.index_prefix
-    names = [
-        n for n in es.indices.get(index=f"{prefix}*", expand_wildcards="all").body if n.startswith(prefix)
-    ]
-    if names:
-        es.indices.delete(index=",".join(names))
-    # Refused while the data stream the local engine cannot delete still uses it.
-    with contextlib.suppress(elasticsearch.ApiError):
-        es.indices.delete_index_template(name=search_events.template_name(settings))
-
-
 @pytest.fixture(scope="module")
-def api_settings(engine, es, tmp_path_factory):
-    settings = Settings(es_url=engine.url, index_prefix=f"an{uuid.uuid4().hex[:8]}-", analytics=True)
-    load_corpus(es, settings, tmp_path_factory.mktemp("corpus"))
+def api_settings(api_settings, es):
+    """The shared corpus (conftest.py), with analytics on and the search events' template installed."""
+    settings = replace(api_settings, analytics=True)
     assert search_events.install(es, settings) == "installed"
-    yield settings
-    drop_prefix(es, settings)
-
-
-@pytest.fixture(scope="module")
-def app(api_settings):
-    return create_app(api_settings)
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
-
-
-def get(client, url: str) -> dict:
-    response = client.get(url)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
+    return settings
 
 
 def events(es, settings: Settings, query: str) -> list[dict]:
@@ -94,13 +55,6 @@ def metric(client, name: str, **labels: str) -> float:
             if sample.name == name and sample.labels == labels:
                 return sample.value
     return 0.0
-
-
-def dead_url() -> str:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"http://127.0.0.1:{port}"  # nothing listens there once the socket is closed
 
 
 def test_install_is_idempotent_and_the_engine_accepts_the_template(es, api_settings):

@@ -12,9 +12,10 @@ from query_api import create_app
 
 
 @pytest.fixture(scope="module")
-def client(engine):
-    # An index prefix with no aliases behind it: parameter errors never reach the engine anyway.
-    return create_app(Settings(es_url=engine.url, index_prefix="errors-")).test_client()
+def api_settings(engine):
+    """For conftest.py's client: an index prefix with no aliases behind it (no corpus), as parameter
+    errors never reach the engine anyway."""
+    return Settings(es_url=engine.url, index_prefix="errors-")
 
 
 def assert_error(response, status: int, field: str | None = None, says: str | None = None) -> dict:

@@ -2,37 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
-from panier_core.settings import Settings
-from query_api import create_app
-
 from . import corpus
+from .api_helpers import get
 
+# The client and its corpus (api_settings) come from conftest.py.
 TR = corpus.TROIS_RIVIERES
 AT_TR = f"lat={TR[0]}&lon={TR[1]}"
-
-
-@pytest.fixture(scope="module")
-def api_settings(engine, es, tmp_path_factory):
-    settings = Settings(es_url=engine.url, index_prefix=f"api{uuid.uuid4().hex[:8]}-")
-    assert corpus.load(es, settings, corpus.write(tmp_path_factory.mktemp("corpus"))) == 0
-    yield settings
-    names = list(es.indices.get(index=f"{settings.index_prefix}*").body)
-    es.indices.delete(index=",".join(names))
-
-
-@pytest.fixture(scope="module")
-def client(api_settings):
-    return create_app(api_settings).test_client()
-
-
-def get(client, url: str) -> dict:
-    response = client.get(url)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
 
 
 def ids(body: dict) -> list[str]:
@@ -350,6 +327,8 @@ def test_a_forged_cursor_is_a_400(client):
         ("/v1/products/p-01", "ProductPage"),
         (f"/v1/suggest?q=fr&{AT_TR}", "Suggestions"),
         ("/v1/health", "Health"),
+        ("/v1/merchants/m-tr-05", "Merchant"),
+        ("/v1/merchants/m-mtl-1", "Merchant"),
     ],
 )
 def test_answers_have_exactly_the_documented_shape(client, url, schema):
@@ -361,7 +340,7 @@ def test_answers_have_exactly_the_documented_shape(client, url, schema):
 def test_a_failed_search_inside_an_msearch_raises_as_a_failed_search_would(es, api_settings):
     import elasticsearch
 
-    from query_api.product_search import msearch
+    from query_api.engine import msearch
 
     with pytest.raises(elasticsearch.NotFoundError) as missing:
         msearch(es, [{"index": f"{api_settings.index_prefix}nothing-here"}, {"query": {"match_all": {}}}])

@@ -20,22 +20,10 @@ from indexer.engine import search_events
 from panier_core.settings import Settings
 from query_api import create_app
 
-from .test_analytics import dead_url, drop_prefix, load_corpus
+from .api_helpers import dead_url
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def api_settings(engine, es, tmp_path_factory):
-    settings = Settings(es_url=engine.url, index_prefix=f"mx{uuid.uuid4().hex[:8]}-")
-    load_corpus(es, settings, tmp_path_factory.mktemp("corpus"))
-    yield settings
-    drop_prefix(es, settings)
-
-
-@pytest.fixture(scope="module")
-def client(api_settings):
-    return create_app(api_settings).test_client()
+# The client and its corpus (api_settings) come from conftest.py.
 
 
 def samples(text: str) -> dict[tuple[str, tuple], float]:

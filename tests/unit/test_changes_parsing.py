@@ -49,7 +49,9 @@ def test_a_follower_is_described_with_its_position_and_lag():
         inbox="/in", file="0002.jsonl", line=500, applied=1200,
         pending_since=(now - timedelta(seconds=3)).isoformat(), heartbeat=(now - timedelta(seconds=1)).isoformat(),
     )  # fmt: skip
-    idle = checkpoints.Checkpoint(inbox="/in2", applied=7, heartbeat=(now - timedelta(seconds=90)).isoformat())
+    idle = checkpoints.Checkpoint(
+        inbox="/in2", applied=7, heartbeat=(now - timedelta(seconds=90)).isoformat()
+    )
     lines = checkpoints.describe_followers([busy, idle], now)
     assert (
         lines[0]

@@ -26,7 +26,9 @@ def product_page(location, stores: int) -> dict:
 
 
 def suggest(q: str, location, size: int) -> dict:
-    raw = {"q": q, "size": str(size)} | ({"lat": str(location[0]), "lon": str(location[1])} if location else {})
+    raw = {"q": q, "size": str(size)} | (
+        {"lat": str(location[0]), "lon": str(location[1])} if location else {}
+    )
     return Suggestions(SUGGEST.load(raw), Settings()).request()
 
 
@@ -183,9 +185,18 @@ BODIES = {
         {"q": "miel", "sort": "distance", "lat": str(TR[0]), "lon": str(TR[1])}, TR, 10
     ),
     "products-by-price-filters-no-boost": _products(
-        {"sort": "price", "brand": "Garant", "category": "Épicerie", "min_price": "2", "max_price": "20",
-         "quebec": "false"}, None, 25, 1.0,
-    ),  # fmt: skip
+        {
+            "sort": "price",
+            "brand": "Garant",
+            "category": "Épicerie",
+            "quebec": "false",
+            "min_price": "2",
+            "max_price": "20",
+        },
+        None,
+        25,
+        1.0,
+    ),
     "products-words-nowhere": _products({"q": "miel", "per_page": "5", "page": "2"}, None, 25),
     "products-map": _products({"q": "cidre", "bbox": BBOX, "zoom": "8"}, TR, 25),
     "stores-of-products-near": lambda: products(

@@ -75,7 +75,12 @@ def test_query_api_reads_the_aliases_and_only_appends_search_events(settings):
         assert privileges_on(role, alias) == {"read", "view_index_metadata"}
     assert privileges_on(role, search_events.data_stream(settings)) == {"create_doc", "auto_configure"}
     # Nothing behind the aliases directly, nor the indexer's own indices.
-    for name in ("merchants-20261124t120000", locks.LOCK_INDEX, merchant_keys.KEYS_INDEX, checkpoints.STATE_INDEX):
+    for name in (
+        "merchants-20261124t120000",
+        locks.LOCK_INDEX,
+        merchant_keys.KEYS_INDEX,
+        checkpoints.STATE_INDEX,
+    ):
         assert privileges_on(role, settings.alias(name)) == set(), name
     assert role["cluster"] == ["monitor"]
 
@@ -106,7 +111,11 @@ def test_indexer_of_one_prefix_cannot_touch_another_prefixes_indices():
 @pytest.mark.parametrize("settings", [PLAIN, STAGING], ids=["no prefix", "prefix"])
 def test_analysts_read_the_aliases_and_search_events_and_write_nothing(settings):
     role = security.analyst_role(settings)
-    for name in (settings.alias("merchants"), settings.alias("products"), search_events.data_stream(settings)):
+    for name in (
+        settings.alias("merchants"),
+        settings.alias("products"),
+        search_events.data_stream(settings),
+    ):
         assert privileges_on(role, name) == {"read", "view_index_metadata"}
     assert not {p for entry in role["indices"] for p in entry["privileges"]} & WRITING
     assert role["cluster"] == []
