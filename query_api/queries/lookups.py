@@ -6,7 +6,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from indexer.records.visibility import INACTIVE_STORE, SUGGEST_FIELDS
+from indexer.records.visibility import INACTIVE_STORE, SUGGEST_FIELDS, visible
 from panier_core.settings import Settings
 from query_api.errors import ApiError
 from query_api.queries.common import Found, Where, distance_position
@@ -31,8 +31,9 @@ class MerchantLookup:
 
     def answer(self, doc: dict[str, Any]) -> Found:
         source = doc["_source"]
-        if source.pop("deleted", False) or source.get("active") is False:  # GET ignores the alias filter
+        if not visible(source):  # a GET ignores the alias filter
             raise ApiError(404, "not found")
+        source.pop("deleted", None)
         return Found(source, 1, 0)  # a get reports no engine time
 
 
