@@ -6,8 +6,8 @@ engine down, in one run, on one engine, with the same queries.
     python -m bench.analytics --es-url URL --prefix P # an already loaded catalogue (template installed)
 
 Four `panier serve` processes (gunicorn, 2 workers × 8 threads each) answer the same search mix
-(bench/api.py's, lookups left out since they are not recorded): PANIER_ANALYTICS=off, on, on with
-PANIER_ANALYTICS_ES_URL pointing at a port where nothing listens ("down"), and off again ("off-b":
+(bench/query_mix.py's, lookups left out since they are not recorded): PANIER_ANALYTICS=off, on, on
+with PANIER_ANALYTICS_ES_URL pointing at a port where nothing listens ("down"), and off again ("off-b":
 its difference from "off" is what two identical servers differ by, the noise floor). They take
 turns in short rounds (the order rotates each round), so that the machine's other load falls on all
 alike. Also measured in-process: the time the app's request hooks take with analytics off and on,
@@ -27,7 +27,7 @@ import time
 import urllib.request
 from dataclasses import replace
 
-from bench.api import api_path, query_mix, run_load
+from bench.api import run_load
 from bench.harness import (
     engine_or_url,
     http_caller,
@@ -41,6 +41,7 @@ from bench.harness import (
     shut_down,
     table,
 )
+from bench.query_mix import api_path, query_mix
 from indexer.engine import bulk_items, search_events
 from panier_core.engine import build_client
 from panier_core.settings import Settings

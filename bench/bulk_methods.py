@@ -201,7 +201,7 @@ def child_method(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def child_e2e(args: argparse.Namespace) -> dict[str, Any]:
-    """``panier reindex all`` as cli.py runs it (without the progress bar), from files to searchable."""
+    """``panier reindex all`` as the command runs it (without the progress bar), from files to searchable."""
     corpus = Path(args.input)
     settings = Settings(es_url=args.es_url, index_prefix=PREFIX)
     started, cpu = time.perf_counter(), time.process_time()

@@ -1,4 +1,4 @@
-"""``panier kibana import``: load the saved objects under kibana/ through Kibana's import API.
+"""Load the saved objects under kibana/ through Kibana's import API (``panier kibana import``).
 
 Kibana's saved-objects import (``POST [/s/<space>]/api/saved_objects/_import``) takes one
 multipart file of NDJSON and the ``kbn-xsrf`` header. It imports what it can and answers 200 with
@@ -13,13 +13,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlsplit
 
-import click
 import requests
 
 import kibana as saved_objects
+from panier_core.settings import Settings
 
 DEFAULT_URL = "http://127.0.0.1:5601"
 DEFAULT_SPACE = "default"
@@ -47,16 +47,75 @@ class Credentials:
         return (self.username, self.password or "")
 
 
+def credentials(
+    username: str | None, password: str | None, api_key: str | None, settings: Settings
+) -> Credentials:
+    """The credentials given, else the Elasticsearch ones: Kibana's users are Elasticsearch users."""
+    if api_key or username:
+        return Credentials(username=username, password=password, api_key=api_key)
+    if settings.es_api_key:
+        return Credentials(api_key=settings.es_api_key)
+    if settings.es_username:
+        return Credentials(username=settings.es_username, password=settings.es_password)
+    return Credentials()
+
+
 @dataclass
 class ImportReport:
     imported: Counter = field(default_factory=Counter)  # saved-object type -> count
     errors: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # already there, left alone (--no-overwrite)
     warnings: list[str] = field(default_factory=list)
+    dashboards: list[tuple[str, str]] = field(default_factory=list)  # (title, URL) of each imported
 
     @property
     def total(self) -> int:
         return sum(self.imported.values())
+
+
+def source_files(source: Path | None = None) -> list[Path]:
+    """The NDJSON files to import: ``source`` (a file, or a directory's ``*.ndjson``), else kibana/'s.
+
+    Raises FileNotFoundError when the directory holds no ``.ndjson`` file.
+    """
+    if source is None:
+        return saved_objects.files()
+    if source.is_dir():
+        paths = sorted(source.glob("*.ndjson"))
+        if not paths:
+            raise FileNotFoundError(f"no .ndjson file in {source}")
+        return paths
+    return [source]
+
+
+def import_files(
+    url: str,
+    paths: list[Path],
+    *,
+    index_prefix: str = "",
+    space: str = DEFAULT_SPACE,
+    overwrite: bool = True,
+    credentials: Credentials | None = None,
+    ca_certs: str | None = None,
+    timeout: float = 30.0,
+) -> ImportReport:
+    """Import the saved objects of ``paths``, their data views pointed at the prefixed aliases.
+
+    Raises KibanaError, before anything is sent, when a file cannot be read or none holds an object.
+    """
+    try:
+        objects = [o for path in paths for o in saved_objects.read(path)]
+    except (OSError, ValueError) as e:
+        raise KibanaError(str(e)) from e
+    if not objects:
+        raise KibanaError(f"no saved objects in {', '.join(map(str, paths))}")
+    objects = with_index_prefix(objects, index_prefix)
+    report = import_objects(
+        url, to_ndjson(objects), space=space, overwrite=overwrite, credentials=credentials,
+        ca_certs=ca_certs, timeout=timeout,
+    )  # fmt: skip
+    report.dashboards = dashboard_links(url, space, objects)
+    return report
 
 
 def import_url(url: str, space: str = DEFAULT_SPACE) -> str:
@@ -225,99 +284,3 @@ def dashboard_links(url: str, space: str, objects: list[dict[str, Any]]) -> list
         for o in objects
         if o["type"] == "dashboard"
     ]
-
-
-# -- command --------------------------------------------------------------------------------------
-
-
-class _HasSettings(Protocol):
-    settings: Any
-
-
-@click.group("kibana")
-def kibana() -> None:
-    """Kibana: import Panier's data views, Lens visualizations, maps and dashboards."""
-
-
-@kibana.command("import")
-@click.option("--url", envvar="PANIER_KIBANA_URL", default=DEFAULT_URL, show_default=True,
-              help="Kibana's base URL [env PANIER_KIBANA_URL].")  # fmt: skip
-@click.option("--space", envvar="PANIER_KIBANA_SPACE", default=DEFAULT_SPACE, show_default=True,
-              help="Kibana space id [env PANIER_KIBANA_SPACE].")  # fmt: skip
-@click.option("--overwrite/--no-overwrite", default=True, show_default=True,
-              help="Replace objects that already exist with the same id.")  # fmt: skip
-@click.option("--username", envvar="PANIER_KIBANA_USERNAME",
-              help="[env PANIER_KIBANA_USERNAME; default: PANIER_ES_USERNAME]")  # fmt: skip
-@click.option("--password", envvar="PANIER_KIBANA_PASSWORD",
-              help="[env PANIER_KIBANA_PASSWORD; default: PANIER_ES_PASSWORD]")  # fmt: skip
-@click.option("--api-key", envvar="PANIER_KIBANA_API_KEY",
-              help="Encoded API key [env PANIER_KIBANA_API_KEY; default: PANIER_ES_API_KEY].")  # fmt: skip
-@click.option("--ca-certs", envvar="PANIER_KIBANA_CA_CERTS", type=click.Path(exists=True, dir_okay=False),
-              help="CA bundle for an https Kibana [env PANIER_KIBANA_CA_CERTS].")  # fmt: skip
-@click.option("--from", "source", type=click.Path(exists=True, path_type=Path), default=None,
-              help="NDJSON file or directory [default: the objects shipped in kibana/].")  # fmt: skip
-@click.option("--timeout", type=click.FloatRange(1, 600), default=30.0, show_default=True, help="Seconds.")
-@click.pass_obj
-def import_command(obj: _HasSettings | None, url: str, space: str, overwrite: bool, username: str | None,
-                   password: str | None, api_key: str | None, ca_certs: str | None, source: Path | None,
-                   timeout: float) -> None:  # fmt: skip
-    """Import the saved objects into Kibana through its saved-objects API (kbn-xsrf, multipart NDJSON).
-
-    Credentials default to the Elasticsearch ones (PANIER_ES_API_KEY, else PANIER_ES_USERNAME and
-    PANIER_ES_PASSWORD): Kibana's users are Elasticsearch users.
-    """
-    settings = getattr(obj, "settings", None)
-    credentials = _credentials(username, password, api_key, settings)
-    paths = _source_paths(source)
-    try:
-        objects = [o for path in paths for o in saved_objects.read(path)]
-    except (OSError, ValueError) as e:
-        raise click.ClickException(str(e)) from e
-    if not objects:
-        raise click.ClickException(f"no saved objects in {', '.join(map(str, paths))}")
-    prefix = getattr(settings, "index_prefix", "") or ""
-    objects = with_index_prefix(objects, prefix)
-    try:
-        report = import_objects(
-            url, to_ndjson(objects), space=space, overwrite=overwrite, credentials=credentials,
-            ca_certs=ca_certs, timeout=timeout,
-        )  # fmt: skip
-    except KibanaError as e:
-        raise click.ClickException(str(e)) from e
-    counts = ", ".join(f"{n} {kind}" for kind, n in sorted(report.imported.items()))
-    click.echo(f"Imported {report.total} saved objects into Kibana at {url} (space {space}): {counts}")
-    if prefix:
-        click.echo(f"Data views point at {', '.join(prefix + t for t in PREFIXED_TITLES)}.")
-    if report.kept:
-        click.echo(f"Kept {len(report.kept)} existing object(s) as they were (--no-overwrite).")
-    for warning in report.warnings:
-        click.echo(f"warning: {warning}")
-    for title, link in dashboard_links(url, space, objects):
-        click.echo(f"  {title}: {link}")
-
-
-def _credentials(
-    username: str | None, password: str | None, api_key: str | None, settings: Any
-) -> Credentials:
-    if api_key and (username or password):
-        raise click.UsageError("give either --api-key or --username/--password, not both")
-    if password and not username:
-        raise click.UsageError("--password needs --username")
-    if api_key or username:
-        return Credentials(username=username, password=password, api_key=api_key)
-    if settings is not None and settings.es_api_key:
-        return Credentials(api_key=settings.es_api_key)
-    if settings is not None and settings.es_username:
-        return Credentials(username=settings.es_username, password=settings.es_password)
-    return Credentials()
-
-
-def _source_paths(source: Path | None) -> list[Path]:
-    if source is None:
-        return saved_objects.files()
-    if source.is_dir():
-        paths = sorted(source.glob("*.ndjson"))
-        if not paths:
-            raise click.BadParameter(f"no .ndjson file in {source}", param_hint="--from")
-        return paths
-    return [source]

@@ -1,4 +1,4 @@
-"""Least privilege on a secured cluster: ``panier es setup-security``.
+"""Least privilege on a secured cluster (``panier es setup-security``).
 
 Three identities, each allowed only what its job needs:
 
@@ -19,9 +19,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-import click
 import elasticsearch
 from elasticsearch import Elasticsearch
 
@@ -209,56 +208,3 @@ def describe_privileges(descriptor: dict[str, Any]) -> str:
     if descriptor["cluster"]:
         parts.append(f"cluster: {', '.join(descriptor['cluster'])}")
     return "; ".join(parts)
-
-
-# -- command --------------------------------------------------------------------------------------
-
-
-class _Context(Protocol):
-    settings: Settings
-
-    @property
-    def es(self) -> Elasticsearch: ...
-
-
-@click.command("setup-security")
-@click.option("--keys-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Also write the keys to DIR/query-api.key and DIR/indexer.key (mode 600).")  # fmt: skip
-@click.option("--expiration", default=None, metavar="DURATION",
-              help="Lifetime of the keys, e.g. 90d [default: no expiry].")  # fmt: skip
-@click.option("--invalidate-previous", is_flag=True,
-              help="Invalidate earlier keys of the same names first (rotate).")  # fmt: skip
-@click.pass_obj
-def setup_security(
-    obj: _Context, keys_dir: Path | None, expiration: str | None, invalidate_previous: bool
-) -> None:
-    """Create the analyst role and the query API's and indexer's API keys (secured clusters only).
-
-    Needs a user with the manage_security cluster privilege (e.g. `elastic`). The keys' secrets are
-    printed once; set the query API's as PANIER_ES_API_KEY where the API runs, the indexer's where
-    `panier reindex` runs.
-    """
-    settings = obj.settings
-    try:
-        report = setup(obj.es, settings, expiration=expiration, invalidate_previous=invalidate_previous)
-    except SecurityNotEnabled as e:
-        raise click.ClickException(str(e)) from e
-    except elasticsearch.AuthorizationException as e:
-        raise click.ClickException(
-            "Elasticsearch refused (403): the user needs the manage_security cluster privilege "
-            "(use the elastic superuser or an administrator's API key)"
-        ) from e
-    names = role_names(settings)
-    click.echo(f"role {names['analyst']}: {describe_privileges(analyst_role(settings))}")
-    click.echo("  give it to analysts' users; Kibana feature privileges: docs/kibana.md")
-    if report.invalidated:
-        click.echo(f"invalidated {report.invalidated} earlier key(s)")
-    descriptors = {"query-api": query_api_role(settings), "indexer": indexer_role(settings)}
-    for key in report.keys:
-        click.echo(f"API key {key.name} (id {key.id}): {describe_privileges(descriptors[key.purpose])}")
-    click.echo("\nThe secrets are shown this once; store them now:")
-    for key in report.keys:
-        click.echo(f"  {key.purpose + ':':<11} PANIER_ES_API_KEY={key.encoded}")
-    if keys_dir is not None:
-        for path in write_keys(keys_dir, report.keys):
-            click.echo(f"wrote {path}")

@@ -132,6 +132,10 @@ class Settings:
         parser="int",
         help="events waiting in memory per worker; beyond, dropped and counted",
     )
+    # The command line (cli.py): an unexpected error shows its traceback instead of one sentence.
+    debug: bool = setting(
+        "PANIER_DEBUG", False, parser="switch", help="on shows a failed command's traceback"
+    )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

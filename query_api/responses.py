@@ -16,7 +16,7 @@ import orjson
 from flask import Response
 from marshmallow import RAISE, Schema, fields
 
-from query_api.queries.products import EXACT_FACETS_UP_TO, FACET_SAMPLE
+from query_api.queries.product_facets import EXACT_FACETS_UP_TO, FACET_SAMPLE
 
 
 def json_response(body: dict[str, Any]) -> Response:

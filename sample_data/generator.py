@@ -28,6 +28,7 @@ from sample_data.merchants import Merchants
 PROGRESS_EVERY = 10_000
 # Part of the cache key of `panier up`'s sample files: bump it whenever the generated data changes.
 FORMAT = 2
+CACHED_SEED = 42  # `panier up`'s sample files are always this seed's (the key leaves it out)
 
 
 @dataclass
@@ -85,3 +86,13 @@ def generate(
     if progress and written != reported:
         progress(written)
     return SampleSummary(merchants, written, merchants_path, products_path)
+
+
+def cached(root: Path, *, merchants: int, listings: int, log: Callable[[str], None] | None = None) -> Path:
+    """``panier up``'s sample files under ``root``, generated on first use, one folder per size and FORMAT."""
+    data = Path(root) / f"{merchants}-{listings}-v{FORMAT}"
+    if not (data / "products.jsonl").is_file():
+        if log:
+            log(f"Generating sample data ({merchants:,} merchants, {listings:,} listings) in {data}")
+        generate(data, merchants=merchants, listings=listings, seed=CACHED_SEED)
+    return data

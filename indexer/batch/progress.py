@@ -100,7 +100,8 @@ def summary_table(reports: list[LoadReport]) -> str:
         )
         for r in reports
     ]
-    lines = [tabulate(rows, headers=header, tablefmt="simple", disable_numparse=True)]
+    align = ("left", "right", "right", "right", "right", "right", "left", "left")
+    lines = [tabulate(rows, headers=header, tablefmt="simple", disable_numparse=True, colalign=align)]
     for r in reports:
         if r.error:
             lines.append(f"{r.alias}: {r.error}")

@@ -16,50 +16,31 @@ listings need, and the merchants and listings as they are just before writing).
 
 Writes go to the live aliases and, while a full reindex is about to go live, also to the
 ``<alias>-next`` alias of the index it built (see ``indexer.batch.reindexing``).
+
+This module decides what is written where (targets, the ownership check, the batch's order);
+``indexer.changes.mergers`` merges a record's changes into its document, ``indexer.changes.writes``
+does the reads and the compare-and-set writes (step 3), and ``indexer.changes.propagation`` carries
+merchants' fields to their listings (step 4).
 """
 
 from __future__ import annotations
 
-import time
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 import elasticsearch
-from elasticsearch import Elasticsearch, helpers
+from elasticsearch import Elasticsearch
 
-from indexer.changes import changelog
-from indexer.changes.mergers import (
-    Merged,
-    group,
-    listing_merger,
-    merchant_merger,
-    product_merger,
-    record,
-)
+from indexer.changes import changelog, propagation, writes
+from indexer.changes.mergers import Merged, group, merchant_merger, product_merger, record
 from indexer.changes.outcomes import FORBIDDEN, NOT_FOUND, REJECTED, STALE, Outcome
-from indexer.engine import aliases, bulk_items
-from indexer.engine.bulk_items import EngineUnavailable, action_line, backoff_seconds, source_line
+from indexer.changes.writes import ApplyStats, Current, Doc, TargetGone
+from indexer.engine import aliases
+from indexer.engine.bulk_items import EngineUnavailable
 from indexer.records import documents
 from indexer.records.change_lines import Change
 from panier_core.settings import Settings
-
-Doc = dict[str, Any]
-# id -> the document as the engine holds it (None: absent), its seq_no, primary term and concrete index
-Current = dict[str, tuple[Doc | None, int | None, int | None, str]]
-
-
-@dataclass
-class ApplyStats:
-    written: int = 0  # documents written (the coalescing gain is changes / written)
-    conflicts: int = 0  # compare-and-set retries
-    requests: int = 0
-
-    def add(self, other: ApplyStats) -> None:
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 @dataclass
@@ -69,15 +50,6 @@ class Targets:
     merchants: list[str] = field(default_factory=list)
     products: list[str] = field(default_factory=list)
     merchants_source: str | None = None  # where product upserts read their merchant's fields
-
-
-class TargetGone(aliases.AliasError):
-    """An alias the batch was writing to no longer exists (a reindex just went live and removed
-    its ``-next`` alias): writes through the live alias reach that index now."""
-
-
-class Contention(EngineUnavailable):
-    """Writes kept conflicting or being refused with 429: send the batch again (it is idempotent)."""
 
 
 class Applier:
@@ -112,6 +84,11 @@ class Applier:
                 names.append(aliases.next_alias(alias))
             setattr(out, kind, names)
         return out
+
+    def _merchants_source(self) -> str:
+        """Where merchants are read once the batch is written (for ``recheck_merchants``)."""
+        fixed = self.fixed_targets.merchants_source if self.fixed_targets else None
+        return fixed or self.settings.alias("merchants")
 
     # -- the batch -------------------------------------------------------------------------------
 
@@ -199,7 +176,16 @@ class Applier:
             # short (crash, engine lost) finishes when it is sent again.
             for merchant in merchants_after.values():
                 self.propagate(merchant, index, stats)
-            self._recheck_merchants(index, product_groups, changes, merchant_fields, stats)
+            propagation.recheck_merchants(
+                self.es,
+                self._merchants_source(),
+                index,
+                product_groups,
+                changes,
+                merchant_fields,
+                stats,
+                max_attempts=self.max_attempts,
+            )
 
         results = self._each_target(targets.products, product_groups, merger, products_now, stats, then)
         for key, result in results.items():
@@ -224,7 +210,10 @@ class Applier:
         results: dict[str, Merged] = {}
         for n, index in reversed(list(enumerate(names))):
             try:
-                found = self._converge(index, groups, merger, live_now if len(names) == 1 else None, stats)
+                current = live_now if len(names) == 1 else None
+                found = writes.converge(
+                    self.es, index, groups, merger, current, stats, max_attempts=self.max_attempts
+                )
                 if then is not None:
                     then(index)
             except TargetGone:
@@ -234,33 +223,6 @@ class Applier:
             if n == 0:
                 results = found
         return results
-
-    def _recheck_merchants(
-        self,
-        index: str,
-        groups: dict[str, list[int]],
-        changes: list[Change],
-        used: dict[str, Doc],
-        stats: ApplyStats,
-    ) -> None:
-        """A merchant that changed while this batch wrote its listings (its propagation may have
-        missed them): give those listings the merchant's newer fields."""
-        listings: dict[str, list[str]] = defaultdict(list)
-        for key, positions in groups.items():
-            for i in positions:
-                if changes[i].op == "upsert":
-                    listings[changes[i].record["merchant_id"]].append(key)
-        source = (self.fixed_targets.merchants_source if self.fixed_targets else None) or self.settings.alias(
-            "merchants"
-        )
-        if not listings:
-            return
-        now = self.read(source, listings)
-        for mid, (doc, *_rest) in now.items():
-            if doc is None or documents.merchant_fields(doc)["updated_at"] == used[mid]["updated_at"]:
-                continue
-            fields = documents.merchant_fields(doc)
-            self._converge(index, {key: [] for key in listings[mid]}, listing_merger(fields), None, stats)
 
     def _check_owner(
         self, changes: list[Change], owner: str, products_now: Current, outcomes: list[Outcome | None]
@@ -278,111 +240,12 @@ class Applier:
             elif holder is None and change.op != "upsert":
                 outcomes[i] = Outcome(NOT_FOUND, f"no listing {change.id!r}")
 
-    # -- engine I/O ------------------------------------------------------------------------------
+    # -- engine I/O (indexer.changes.writes, indexer.changes.propagation) -------------------------
 
     def read(self, index: str, ids: Iterable[str]) -> Current:
-        """Documents by id from ``index`` (an alias or an index), with their seq_no and the concrete
-        index that holds them, so that a write goes exactly where the read came from."""
-        ids = sorted(set(ids))
-        if not ids:
-            return {}
-        response = self.es.mget(index=index, ids=ids)
-        out: Current = {}
-        for doc in response["docs"]:
-            if doc.get("found"):
-                out[doc["_id"]] = (doc["_source"], doc["_seq_no"], doc["_primary_term"], doc["_index"])
-            elif "error" in doc:
-                if doc["error"].get("type") == "index_not_found_exception":
-                    raise TargetGone(f"{index} does not exist (run `panier init`?)")
-                raise RuntimeError(f"cannot read {doc['_id']} from {index}: {doc['error']}")
-            else:
-                out[doc["_id"]] = (None, None, None, doc.get("_index", index))
-        return out
-
-    def _converge(
-        self,
-        index: str,
-        groups: dict[str, list[int]],
-        merger: Callable[[Doc | None, str, list[int]], Merged],
-        current: Current | None,
-        stats: ApplyStats,
-    ) -> dict[str, Merged]:
-        """Merge and write each record of ``groups`` into ``index`` until no write conflicts.
-
-        Each write goes to the concrete index its document was read from, with that read's seq_no:
-        if the alias moves in between, the write fails (409) and the record is read again.
-        """
-        merged_of: dict[str, Merged] = {}
-        pending = dict(groups)
-        attempt = 0
-        while pending:
-            attempt += 1
-            if current is None or attempt > 1:
-                current = {**(current or {}), **self.read(index, pending)}
-            lines: list[bytes] = []
-            order: list[str] = []
-            for key, positions in pending.items():
-                doc, seq_no, term, concrete = current[key]
-                merged = merger(doc, key, positions)
-                merged_of[key] = merged
-                if merged.doc is None:
-                    continue
-                if seq_no is None:
-                    header = action_line("create", {"_index": concrete, "_id": key})
-                else:
-                    meta = {"_index": concrete, "_id": key, "if_seq_no": seq_no, "if_primary_term": term}
-                    header = action_line("index", meta)
-                lines += [header, source_line(merged.doc)]
-                order.append(key)
-            pending = {}
-            if not lines:
-                break
-            response = self.es.bulk(operations=b"".join(lines), filter_path=bulk_items.FILTER_PATH)
-            stats.requests += 1
-            retry: dict[str, list[int]] = {}
-            for key, result in zip(order, bulk_items.results(response), strict=True):
-                if result.ok:
-                    stats.written += 1
-                elif result.status == 404 and result.error_type == "index_not_found_exception":
-                    raise TargetGone(f"{index} does not exist")
-                elif result.status == 409 or result.retryable:
-                    stats.conflicts += result.status == 409
-                    retry[key] = groups[key]
-                else:
-                    merged_of[key] = Merged(error=result.describe(), flags=merged_of[key].flags)
-            if retry:
-                if attempt >= self.max_attempts:
-                    # Not the change's fault: the caller retries the batch (nothing of it is lost).
-                    raise Contention(
-                        f"{len(retry)} records still conflicting or refused (429) after {attempt} attempts"
-                    )
-                time.sleep(backoff_seconds(attempt + 1, base=0.02, cap=2.0))
-                pending = retry
-        return merged_of
+        """Documents by id from ``index``, with what a compare-and-set write needs (``writes.read``)."""
+        return writes.read(self.es, index, ids)
 
     def propagate(self, merchant: Doc, index: str, stats: ApplyStats | None = None) -> int:
         """Give every listing of ``merchant`` in ``index`` its current fields; returns listings updated."""
-        fields = documents.merchant_fields(merchant)
-        try:
-            # Listings written a moment ago are found only after a refresh.
-            self.es.indices.refresh(index=index)
-            hits = helpers.scan(
-                self.es,
-                index=index,
-                query={"query": {"term": {"merchant.id": merchant["id"]}}},
-                _source=False,
-                size=1000,
-            )
-            ids = [hit["_id"] for hit in hits]
-        except elasticsearch.NotFoundError as e:
-            raise TargetGone(f"{index} does not exist") from e
-        local = stats or ApplyStats()
-        updated = 0
-        for start in range(0, len(ids), PROPAGATE_CHUNK):
-            groups: dict[str, list[int]] = {key: [] for key in ids[start : start + PROPAGATE_CHUNK]}
-            results = self._converge(index, groups, listing_merger(fields), None, local)
-            updated += sum(1 for r in results.values() if r.doc is not None and r.error is None)
-        return updated
-
-
-PROPAGATE_CHUNK = 500
+        return propagation.propagate(self.es, merchant, index, stats, max_attempts=self.max_attempts)

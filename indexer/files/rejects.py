@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
@@ -27,6 +28,11 @@ class Origin:
     source: str
     line: int
     raw: str
+
+
+def default_path(kind: str) -> Path:
+    """``rejects/<kind>-<UTC time>.jsonl``: where a run's rejects go when no file is given."""
+    return Path("rejects") / f"{kind}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}.jsonl"
 
 
 class RejectsFile:

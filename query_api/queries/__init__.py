@@ -11,12 +11,8 @@ the schemas.
 from query_api.queries.common import Found, Location, Where, text_query
 from query_api.queries.lookups import MerchantLookup, ProductPage
 from query_api.queries.merchants import MERCHANT_TEXT_FIELDS, MerchantSearch
-from query_api.queries.products import (
-    FACET_SAMPLE,
-    PRODUCT_TEXT_FIELDS,
-    ProductSearch,
-    facet_probability,
-)
+from query_api.queries.product_facets import FACET_SAMPLE, facet_probability
+from query_api.queries.products import PRODUCT_TEXT_FIELDS, ProductSearch
 from query_api.queries.suggest import Suggestions
 
 __all__ = [

@@ -1,5 +1,6 @@
 """GET /v1/products: its engine requests (the page, then the stores of its products and, for a
-search without words, its facets), and the answer made of the engine's."""
+search without words, its facets), and the answer made of the engine's. What the facets count,
+and where, is ``product_facets``."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from query_api.queries.common import (
     clusters,
     distance_decay,
     distance_position,
-    facets,
     geo_filter,
     geo_sort,
     highlight,
@@ -26,16 +26,17 @@ from query_api.queries.common import (
     paging,
     text_query,
 )
+from query_api.queries.product_facets import (
+    FACET_AGGS,
+    NO_FACETS,
+    facet_probability,
+    facet_values,
+    facets_request,
+    facets_with_page,
+)
 from query_api.queries.stores import STORE_SOURCE, store, store_sort
 
 PRODUCT_TEXT_FIELDS = ["name^3", "name.prefix^0.5", "brand.text^2", "categories.text^1.5", "description"]
-PRICE_RANGES = [
-    {"key": "< 5 $", "to": 5},
-    {"key": "5–10 $", "from": 5, "to": 10},
-    {"key": "10–20 $", "from": 10, "to": 20},
-    {"key": "20–50 $", "from": 20, "to": 50},
-    {"key": "≥ 50 $", "from": 50},
-]
 
 
 def _product_filters(
@@ -58,22 +59,6 @@ def _product_filters(
     return filters
 
 
-# Facets. A search with words counts them in its page request, over every matching listing: usually
-# few enough that counting costs less there than a second pass would. A search without words matches
-# every listing in its radius (around a city, most of the catalogue), so its facets come from a
-# second request run beside the stores one: exact up to EXACT_FACETS_UP_TO listings, else from a
-# random sample of about FACET_SAMPLE listings, scaled back to the whole (random_sampler), which
-# costs the engine a small fraction of counting them all (docs/benchmarks.md).
-FACET_SAMPLE = 10_000
-EXACT_FACETS_UP_TO = 2 * FACET_SAMPLE  # the sampler takes probabilities up to 0.5, or exactly 1
-FACET_SEED = 42  # the same sample for the same search, page after page
-FACET_AGGS: dict[str, Any] = {
-    "category": {"terms": {"field": "categories", "size": 20}},
-    "brand": {"terms": {"field": "brand", "size": 20, "shard_size": 100}},
-    "certification": {"terms": {"field": "certifications", "size": 10}},
-    "quebec": {"terms": {"field": "quebec_product", "size": 2}},
-    "price": {"range": {"field": "price", "keyed": False, "ranges": PRICE_RANGES}},
-}
 # What a product hit shows (its stores come from the stores request): less to read, send and parse.
 HIT_SOURCE = [
     "product_key",
@@ -85,19 +70,6 @@ HIT_SOURCE = [
     "certifications",
     "price",
 ]
-
-
-NO_FACETS = {"price": {"buckets": [{"key": r["key"], "doc_count": 0} for r in PRICE_RANGES]}}
-
-
-def facets_with_page(params: dict[str, Any]) -> bool:
-    """Whether the page request counts the facets (a search with words) or a second one does."""
-    return bool(params.get("q"))
-
-
-def facet_probability(listings: int) -> float:
-    """1 (every listing counted) up to EXACT_FACETS_UP_TO listings, else a sample of ~FACET_SAMPLE."""
-    return 1.0 if listings <= EXACT_FACETS_UP_TO else FACET_SAMPLE / listings
 
 
 class ProductSearch:
@@ -118,7 +90,7 @@ class ProductSearch:
         """The engine's answers to the page request and to the follow-up ``_msearch``, in two round
         trips: the page tells which products, and how many listings, matched; the ``_msearch``
         asks the stores of those products and, for a search without words, the facets (the engine
-        runs the two in parallel). ``bench/api.py`` sends them this way too."""
+        runs the two in parallel). ``bench/query_mix.py`` sends them this way too."""
         page = es.search(index=self.index, **self.page_request())
         lines = self.follow_up_requests(_product_keys(page), self._recount(page))
         return page, (msearch(es, lines) if lines else {"responses": [], "took": 0})
@@ -190,20 +162,9 @@ class ProductSearch:
         }
 
     def facets_request(self, listings: int) -> dict[str, Any]:
-        """Facets of the listings the search matched (``listings`` of them), exact or sampled.
-        Filter context only: counting needs no relevance."""
+        """Facets of the listings the search matched (``listings`` of them), exact or sampled."""
         text, filters = self._matching({})
-        return {
-            "size": 0,
-            "track_total_hits": False,
-            "query": {"bool": {"filter": text + filters, "must_not": [INACTIVE_STORE]}},
-            "aggs": {
-                "sample": {
-                    "random_sampler": {"probability": facet_probability(listings), "seed": FACET_SEED},
-                    "aggs": FACET_AGGS,
-                }
-            },
-        }
+        return facets_request(text + filters, listings)
 
     def stores_request(self, product_keys: list[str]) -> dict[str, Any]:
         """For each product on the page, its best stores under the same filters (one request)."""
@@ -299,7 +260,7 @@ class ProductSearch:
             "total": total,
             "listings": page["hits"]["total"]["value"],
             "items": items,
-            "facets": facets(facet_counts, FACET_AGGS, booleans={"quebec"}, ranges={"price"}),
+            "facets": facet_values(facet_counts),
             "facets_approximate": recount is not None and facet_probability(recount) < 1,
             "page": page_of(params, total),
             "location": self.where.echo,

@@ -164,11 +164,11 @@ def test_facets_of_a_search_with_words_count_every_matching_listing(client):
 
 
 def test_facets_of_a_large_result_come_from_a_sample_and_say_so(client, monkeypatch):
-    from query_api.queries import products
+    from query_api.queries import product_facets
 
     exact = get(client, "/v1/products?per_page=1")  # no words: facets from a second request
-    monkeypatch.setattr(products, "EXACT_FACETS_UP_TO", 6)  # as if 13 listings were many
-    monkeypatch.setattr(products, "FACET_SAMPLE", 6)
+    monkeypatch.setattr(product_facets, "EXACT_FACETS_UP_TO", 6)  # as if 13 listings were many
+    monkeypatch.setattr(product_facets, "FACET_SAMPLE", 6)
     body = get(client, "/v1/products?per_page=1")
     assert body["facets_approximate"] is True
     assert (body["total"], body["listings"]) == (exact["total"], exact["listings"])  # never sampled
