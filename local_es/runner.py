@@ -15,7 +15,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -25,10 +24,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import psutil
 import tenacity
 
 import mappings
+from local_es.processes import LocalEngineError, is_our_node, log_tail, pid_alive, port_open, spawn_detached
 
 ES_VERSION = "8.19.21"  # keep equal to <es.version> in runner/pom.xml (a unit test checks)
 MAIN_CLASS = "ca.panier.es.Launcher"
@@ -36,10 +35,6 @@ RUNNER_SOURCES = Path(__file__).resolve().parent / "runner"
 CLUSTER_NAME = "panier-local"
 
 Log = Callable[[str], None]
-
-
-class LocalEngineError(RuntimeError):
-    """The local engine could not be built, started or stopped; the message says why."""
 
 
 @dataclass
@@ -69,80 +64,6 @@ def _digest_sources() -> str:
         h.update(str(path.relative_to(RUNNER_SOURCES)).encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:10]
-
-
-def _tail(path: Path, lines: int = 25) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except FileNotFoundError:
-        return "(no log)"
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # A zombie child of ours still "exists"; reap it if so.
-    try:
-        done, _ = os.waitpid(pid, os.WNOHANG)
-        if done == pid:
-            return False
-    except ChildProcessError:
-        pass
-    try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False  # it went between os.kill and here
-    except psutil.AccessDenied:
-        return True
-
-
-def _is_our_node(pid: int, node_home: Path) -> bool:
-    """Guard against a recycled pid: the process must be our launcher for this node directory."""
-    try:
-        cmdline = " ".join(psutil.Process(pid).cmdline())
-    except (psutil.NoSuchProcess, psutil.AccessDenied):
-        return False
-    return MAIN_CLASS in cmdline and str(node_home) in cmdline
-
-
-def _port_open(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.settimeout(0.5)
-        return s.connect_ex(("127.0.0.1", port)) == 0
-
-
-def _spawn_detached(cmd: list[str], *, cwd: Path, log_file: Path) -> int:
-    """Start ``cmd`` in its own session with output appended to ``log_file``; returns its pid.
-
-    posix_spawn rather than Popen: the node outlives this Python process (``panier es start``
-    returns), so there is no Popen object to keep, only a pid file.
-    """
-    actions = [
-        (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-        (os.POSIX_SPAWN_OPEN, 1, str(log_file), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644),
-        (os.POSIX_SPAWN_DUP2, 1, 2),
-    ]
-    here = os.getcwd()
-    os.chdir(cwd)  # posix_spawn has no cwd argument before Python 3.13
-    try:
-        return os.posix_spawn(cmd[0], cmd, os.environ, file_actions=actions, setsid=True)
-    finally:
-        os.chdir(here)
-
-
-def free_port() -> int:
-    """A TCP port nothing listens on now, with the port 100 above it free too (transport)."""
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        if port + 100 < 65536 and not _port_open(port + 100):
-            return port
-    raise LocalEngineError("could not find a free port pair")
 
 
 @dataclass
@@ -280,7 +201,7 @@ class LocalEngine:
                 return current
             raise LocalEngineError("a local engine is running but not healthy; run `panier es stop` first")
         for port in range(self.http_port, self.http_port + self.nodes):
-            if _port_open(port) or _port_open(port + 100):
+            if port_open(port) or port_open(port + 100):
                 raise LocalEngineError(
                     f"port {port} or {port + 100} is already in use by another program; "
                     "choose another with --port (or PANIER_ES_URL to use that engine)"
@@ -303,7 +224,7 @@ class LocalEngine:
                 "-Dlog4j2.disable.jmx=true", f"-Djava.io.tmpdir={home / 'tmp'}",
                 "-cp", classpath, MAIN_CLASS, *self._node_settings(index),
             ]  # fmt: skip
-            pid = _spawn_detached(cmd, cwd=home, log_file=home / "logs" / "stdout.log")
+            pid = spawn_detached(cmd, cwd=home, log_file=home / "logs" / "stdout.log")
             self._pid_file(index).write_text(str(pid))
         log(f"Starting {self.nodes} node(s) on {self.url} (heap {self.heap} each)…")
         status = self._wait_healthy(timeout)
@@ -334,18 +255,18 @@ class LocalEngine:
             self.stop()
             raise LocalEngineError(
                 f"the local engine did not become healthy within {timeout:.0f}s; last log lines:\n"
-                + _tail(self.node_home(1) / "logs" / "stdout.log")
+                + log_tail(self.node_home(1) / "logs" / "stdout.log")
             ) from None
 
     def _starting_status(self) -> EngineStatus:
         """The status, once sure no node has exited (if one has, stop the others and say why)."""
         for index in range(1, self.nodes + 1):
             pid = self._read_pid(index)
-            if pid is None or not _pid_alive(pid):
+            if pid is None or not pid_alive(pid):
                 log_file = self.node_home(index) / "logs" / "stdout.log"
                 self.stop()
                 raise LocalEngineError(
-                    f"node-{index} exited during start-up; last log lines:\n{_tail(log_file)}"
+                    f"node-{index} exited during start-up; last log lines:\n{log_tail(log_file)}"
                 )
         return self.status()
 
@@ -360,7 +281,7 @@ class LocalEngine:
         status = EngineStatus(url=self.url)
         for index in self._known_nodes():
             pid = self._read_pid(index)
-            alive = pid is not None and _pid_alive(pid) and _is_our_node(pid, self.node_home(index))
+            alive = pid is not None and pid_alive(pid) and is_our_node(pid, self.node_home(index), MAIN_CLASS)
             status.nodes.append(NodeState(f"node-{index}", pid, alive, self.http_port + index - 1))
         if status.running:
             health = self.health()
@@ -372,16 +293,16 @@ class LocalEngine:
     def stop_node(self, index: int, timeout: float = 60.0) -> bool:
         """Stop one node cleanly (SIGTERM, then SIGKILL after ``timeout``); True if it was running."""
         pid = self._read_pid(index)
-        if pid is None or not _pid_alive(pid) or not _is_our_node(pid, self.node_home(index)):
+        if pid is None or not pid_alive(pid) or not is_our_node(pid, self.node_home(index), MAIN_CLASS):
             self._pid_file(index).unlink(missing_ok=True)
             return False
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
-        while _pid_alive(pid) and time.monotonic() < deadline:
+        while pid_alive(pid) and time.monotonic() < deadline:
             time.sleep(0.2)
-        if _pid_alive(pid):
+        if pid_alive(pid):
             os.kill(pid, signal.SIGKILL)
-            while _pid_alive(pid):
+            while pid_alive(pid):
                 time.sleep(0.1)
         self._pid_file(index).unlink(missing_ok=True)
         return True

@@ -13,7 +13,7 @@ from elasticsearch import Elasticsearch
 
 from cli import main
 from local_es import ES_VERSION, LocalEngine, free_port
-from local_es.runner import _pid_alive, _port_open
+from local_es.processes import pid_alive, port_open
 from panier_core.settings import Settings
 
 
@@ -42,8 +42,8 @@ def test_es_start_status_stop_leaves_no_process_behind(tmp_path, monkeypatch):
     finally:
         stopped = runner.invoke(main, ["es", "stop"], catch_exceptions=False)
     assert stopped.output.strip() == "Stopped 1 node(s)."
-    assert not _pid_alive(pid)
-    assert not _port_open(port) and not _port_open(port + 100)
+    assert not pid_alive(pid)
+    assert not port_open(port) and not port_open(port + 100)
     assert not (tmp_path / "cluster" / "node-1" / "node.pid").exists()
 
     after = runner.invoke(main, ["es", "status"])
