@@ -85,16 +85,21 @@ class Cluster(_Strict):
     lon = fields.Float(required=True)
 
 
-class MerchantHit(_Strict):
+class _MerchantFields(_Strict):
+    """What a merchant search hit and a merchant page both show."""
+
     id = fields.String(required=True)
     name = fields.String(required=True)
-    distance_km = fields.Float(metadata={"description": "present when the search has a location"})
     categories = fields.List(fields.String(), required=True)
     address = fields.Nested(Address, required=True)
     location = fields.Nested(Point, required=True)
     services = fields.List(fields.String(), required=True)
     phone = fields.String(allow_none=True)
     website = fields.String(allow_none=True)
+
+
+class MerchantHit(_MerchantFields):
+    distance_km = fields.Float(metadata={"description": "present when the search has a location"})
     highlight = fields.String(
         allow_none=True, metadata={"description": "the name with matched terms in <em>"}
     )
@@ -188,18 +193,10 @@ class Health(_Strict):
     message = fields.String()
 
 
-class Merchant(_Strict):
+class Merchant(_MerchantFields):
     """A merchant as stored: the data contract's fields, whether it is active, and when it was indexed."""
 
-    id = fields.String(required=True)
-    name = fields.String(required=True)
     description = fields.String(allow_none=True)
-    categories = fields.List(fields.String(), required=True)
-    address = fields.Nested(Address, required=True)
-    location = fields.Nested(Point, required=True)
-    services = fields.List(fields.String(), required=True)
-    phone = fields.String(allow_none=True)
-    website = fields.String(allow_none=True)
     active = fields.Boolean(required=True)
     updated_at = fields.String(required=True, metadata={"format": "date-time"})
     indexed_at = fields.String(required=True, metadata={"format": "date-time"})
