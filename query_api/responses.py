@@ -142,6 +142,23 @@ class ProductHit(_Strict):
     highlight = fields.String(allow_none=True)
 
 
+class Understood(_Strict):
+    """What the interpretation step understood in q (null with literal=true or without q)."""
+
+    quebec = fields.Boolean(
+        required=True,
+        metadata={"description": "Quebec-made asked for: certified Quebec products rank higher"},
+    )
+    certifications = fields.List(
+        fields.String(), required=True, metadata={"description": "certifications asked for; they rank higher"}
+    )
+    dropped = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "the phrases of q taken out of the words to match"},
+    )
+
+
 class ProductResults(_Strict):
     total = fields.Integer(required=True, metadata={"description": "distinct products"})
     listings = fields.Integer(required=True, metadata={"description": "matching listings (product × store)"})
@@ -158,6 +175,7 @@ class ProductResults(_Strict):
     )
     page = fields.Nested(Page, required=True)
     location = fields.Nested(LocationEcho, allow_none=True, required=True)
+    understood = fields.Nested(Understood, allow_none=True, required=True)
     clusters = fields.List(fields.Nested(Cluster))
 
 

@@ -145,6 +145,11 @@ class ProductSearchSchema(LocationParams, MapParams, PageParams):
     max_price = fields.Float(validate=validate.Range(min=0), allow_nan=False)
     sort = _sort(("relevance", "distance", "price"))
     stores = fields.Integer(load_default=3, validate=validate.Range(1, MAX_STORES))
+    literal = fields.Boolean(
+        load_default=False,
+        metadata={"description": "true: search q word for word, without the interpretation step "
+                  "(Quebec-made and certification intents)"},
+    )  # fmt: skip
 
     @validates_schema
     def consistent(self, data: dict[str, Any], **_: Any) -> None:

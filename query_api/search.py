@@ -16,6 +16,7 @@ from query_api.openapi import Blueprint
 from query_api.queries import MerchantLookup, MerchantSearch, ProductPage, ProductSearch, Suggestions, Where
 from query_api.responses import json_response
 from query_api.schemas import DEFAULT_RADIUS_KM, LOOKUP, MERCHANT_SEARCH, NO_PARAMS, PRODUCT_SEARCH, SUGGEST
+from query_api.understanding import understand
 
 bp = Blueprint("search", __name__, url_prefix="/v1", description="The shoppers' searches and pages")
 
@@ -41,11 +42,13 @@ def _where(params: dict[str, Any]) -> Where:
     return Where(location, radius, echo)
 
 
-def _answer(search: MerchantSearch | ProductSearch | Suggestions) -> Response:
+def _answer(
+    search: MerchantSearch | ProductSearch | Suggestions, event_params: dict[str, Any] | None = None
+) -> Response:
     """Runs a shopper search and hands its event to analytics (sent after the answer)."""
     found = search.run(get_engine())
     g.search_event = analytics.Search(
-        search.endpoint, search.params, search.where.echo, found.total, found.took
+        search.endpoint, event_params or search.params, search.where.echo, found.total, found.took
     )
     return json_response(found.answer)
 
@@ -65,7 +68,10 @@ def merchants(params: dict[str, Any]) -> Response:
 @bp.errors(400, 503)
 def products(params: dict[str, Any]) -> Response:
     """Search products in stock near a place, one hit per product"""
-    return _answer(ProductSearch(params, _where(params), get_settings()))
+    understood = None if params["literal"] or not params.get("q") else understand(params["q"])
+    words = {"q": understood.words} if understood else {}
+    search = ProductSearch({**params, **words}, _where(params), get_settings(), understood)
+    return _answer(search, event_params=params)  # the event keeps the shopper's own words
 
 
 @bp.get("/suggest")

@@ -35,6 +35,7 @@ from query_api.queries.product_facets import (
     facets_with_page,
 )
 from query_api.queries.stores import STORE_SOURCE, store, store_sort
+from query_api.understanding import Understood, preferences
 
 PRODUCT_TEXT_FIELDS = ["name^3", "name.prefix^0.5", "brand.text^2", "categories.text^1.5", "description"]
 
@@ -77,11 +78,14 @@ class ProductSearch:
 
     endpoint = "products"
 
-    def __init__(self, params: dict[str, Any], where: Where, settings: Settings):
+    def __init__(
+        self, params: dict[str, Any], where: Where, settings: Settings, understood: Understood | None = None
+    ):
         self.params = params
         self.where = where
         self.index = settings.alias("products")
         self.quebec_boost = settings.quebec_boost
+        self.understood = understood  # what the interpretation step took out of q (None: literal)
 
     def run(self, es: Elasticsearch) -> Found:
         return self.answer(*self.send(es))
@@ -121,10 +125,7 @@ class ProductSearch:
                 "must_not": [INACTIVE_STORE],
             }
         }
-        functions: list[dict[str, Any]] = []
-        if self.quebec_boost > 1:
-            # A multiplier on relevance, never a filter or a sort: a clearly better text match still wins.
-            functions.append({"filter": {"term": {"quebec_product": True}}, "weight": self.quebec_boost})
+        functions = preferences(self.understood, self.quebec_boost)
         if location and params["sort"] == "relevance":
             functions.append(distance_decay("merchant.location", location, radius_km))
         query = (
@@ -264,6 +265,7 @@ class ProductSearch:
             "facets_approximate": recount is not None and facet_probability(recount) < 1,
             "page": page_of(params, total),
             "location": self.where.echo,
+            "understood": self.understood.echo() if self.understood else None,
         }
         if "zoom" in params:
             answer["clusters"] = clusters(aggregations)

@@ -348,3 +348,29 @@ def test_a_failed_search_inside_an_msearch_raises_as_a_failed_search_would(es, a
     with pytest.raises(elasticsearch.BadRequestError):
         sampler = {"random_sampler": {"probability": 0.7}, "aggs": {}}
         msearch(es, [{"index": api_settings.alias("products")}, {"size": 0, "aggs": {"s": sampler}}])
+
+
+# -- the shopper's own words ----------------------------------------------------------------------
+
+
+def test_local_is_understood_as_quebec_made_instead_of_a_word_to_match(client):
+    body = get(client, "/v1/products?q=miel%20local")
+    assert body["understood"] == {"quebec": True, "certifications": [], "dropped": ["local"]}
+    assert [(i["brand"], i["quebec_product"]) for i in body["items"]] == [
+        ("Rucher Boréal", True),
+        ("Honey Import Co", False),  # a preference, not a filter
+    ]
+
+
+def test_literal_searches_the_words_as_typed(client):
+    body = get(client, "/v1/products?q=miel%20local&literal=true")
+    assert body["understood"] is None
+    assert body["total"] == 0  # no listing says "local"
+
+
+def test_intents_alone_browse_the_catalogue_with_quebec_products_first(client):
+    body = get(client, "/v1/products?q=produits%20locaux&per_page=20")
+    assert body["understood"]["dropped"] == ["produits locaux"]
+    assert body["total"] == 9  # every product: no word left to match
+    flags = [i["quebec_product"] for i in body["items"]]
+    assert flags == sorted(flags, reverse=True)  # certified Quebec products first

@@ -8,6 +8,7 @@ from panier_core.settings import Settings
 from query_api import queries
 from query_api.queries import MerchantSearch, ProductPage, ProductSearch, Suggestions, Where
 from query_api.schemas import LOOKUP, MERCHANT_SEARCH, PRODUCT_SEARCH, SUGGEST, encode_cursor
+from query_api.understanding import understand
 
 TR = (46.3432, -72.5418)
 
@@ -198,6 +199,9 @@ BODIES = {
         1.0,
     ),
     "products-words-nowhere": _products({"q": "miel", "per_page": "5", "page": "2"}, None, 25),
+    "products-understood-quebec-organic": lambda: ProductSearch(
+        PRODUCT_SEARCH.load({"q": "fromage"}), Where(TR, 25), Settings(), understand("fromage québécois bio")
+    ).page_request(),
     "products-map": _products({"q": "cidre", "bbox": BBOX, "zoom": "8"}, TR, 25),
     "stores-of-products-near": lambda: products(
         PRODUCT_SEARCH.load({"stores": "4", "in_stock": "true", "bbox": BBOX}), TR, 10
