@@ -159,6 +159,18 @@ class Understood(_Strict):
     )
 
 
+class Relaxed(_Strict):
+    """How a search that found nothing was relaxed (null when the strict search found something)."""
+
+    dropped = fields.List(
+        fields.String(), required=True, metadata={"description": "words no listing contains, dropped"}
+    )
+    matching = fields.String(
+        required=True, metadata={"description": "any: the words left need not all match"}
+    )
+    radius_km = fields.Float(metadata={"description": "the wider radius searched, when it was widened"})
+
+
 class ProductResults(_Strict):
     total = fields.Integer(required=True, metadata={"description": "distinct products"})
     listings = fields.Integer(required=True, metadata={"description": "matching listings (product × store)"})
@@ -176,6 +188,7 @@ class ProductResults(_Strict):
     page = fields.Nested(Page, required=True)
     location = fields.Nested(LocationEcho, allow_none=True, required=True)
     understood = fields.Nested(Understood, allow_none=True, required=True)
+    relaxed = fields.Nested(Relaxed, allow_none=True, required=True)
     clusters = fields.List(fields.Nested(Cluster))
 
 

@@ -14,6 +14,7 @@ from query_api.engine import get_engine, get_settings
 from query_api.errors import ApiError
 from query_api.openapi import Blueprint
 from query_api.queries import MerchantLookup, MerchantSearch, ProductPage, ProductSearch, Suggestions, Where
+from query_api.relaxation import relax
 from query_api.responses import json_response
 from query_api.schemas import DEFAULT_RADIUS_KM, LOOKUP, MERCHANT_SEARCH, NO_PARAMS, PRODUCT_SEARCH, SUGGEST
 from query_api.understanding import understand
@@ -42,13 +43,11 @@ def _where(params: dict[str, Any]) -> Where:
     return Where(location, radius, echo)
 
 
-def _answer(
-    search: MerchantSearch | ProductSearch | Suggestions, event_params: dict[str, Any] | None = None
-) -> Response:
+def _answer(search: MerchantSearch | Suggestions) -> Response:
     """Runs a shopper search and hands its event to analytics (sent after the answer)."""
     found = search.run(get_engine())
     g.search_event = analytics.Search(
-        search.endpoint, event_params or search.params, search.where.echo, found.total, found.took
+        search.endpoint, search.params, search.where.echo, found.total, found.took
     )
     return json_response(found.answer)
 
@@ -71,7 +70,17 @@ def products(params: dict[str, Any]) -> Response:
     understood = None if params["literal"] or not params.get("q") else understand(params["q"])
     words = {"q": understood.words} if understood else {}
     search = ProductSearch({**params, **words}, _where(params), get_settings(), understood)
-    return _answer(search, event_params=params)  # the event keeps the shopper's own words
+    found = search.run(get_engine())
+    answer = found.answer
+    relaxed = relax(get_engine(), search) if found.total == 0 and not params["literal"] else None
+    if relaxed is not None:
+        looser, what = relaxed
+        answer = looser.run(get_engine()).answer | {"relaxed": what.echo()}
+    else:
+        answer["relaxed"] = None
+    # The event keeps the shopper's own words and what the strict search found (0 when relaxed).
+    g.search_event = analytics.Search(search.endpoint, params, search.where.echo, found.total, found.took)
+    return json_response(answer)
 
 
 @bp.get("/suggest")

@@ -47,9 +47,10 @@ def highlight(q: str) -> dict[str, Any]:
 PLAIN_ANALYZER = "french_text"  # the index-time chain: French analysis without the synonyms
 
 
-def text_query(q: str, fields: list[str]) -> dict[str, Any]:
+def text_query(q: str, fields: list[str], any_word: bool = False) -> dict[str, Any]:
     """French full text: every word must match (exactly after analysis, or within one or two
-    typos in the name or brand), with extra weight for phrase and exact-name matches.
+    typos in the name or brand), with extra weight for phrase and exact-name matches. With
+    ``any_word`` (a relaxed search), one word is enough and more words score higher.
 
     Quebec synonyms apply to the first clause only, and a multi-word synonym there means "all its
     words", not a phrase (as for the shopper's own words): with the default, ``sirop d'érable``
@@ -57,6 +58,7 @@ def text_query(q: str, fields: list[str]) -> dict[str, Any]:
     phrase clauses span queries, which made such a search cost the engine much more (measured in
     docs/benchmarks.md).
     """
+    operator = "or" if any_word else "and"
     return {
         "bool": {
             "should": [
@@ -65,7 +67,7 @@ def text_query(q: str, fields: list[str]) -> dict[str, Any]:
                         "query": q,
                         "fields": fields,
                         "type": "most_fields",
-                        "operator": "and",
+                        "operator": operator,
                         "auto_generate_synonyms_phrase_query": False,
                     }
                 },
@@ -74,7 +76,7 @@ def text_query(q: str, fields: list[str]) -> dict[str, Any]:
                         "query": q,
                         "fields": FUZZY_FIELDS,
                         "analyzer": PLAIN_ANALYZER,  # typos of the shopper's words, not of synonyms
-                        "operator": "and",
+                        "operator": operator,
                         # One typo from 4 letters, two from 7 (of the analyzed word: "fromage" is
                         # "fromag", 6), never in the first two letters: a clearly cheaper clause
                         # than with AUTO and one letter (docs/benchmarks.md).

@@ -79,13 +79,34 @@ class ProductSearch:
     endpoint = "products"
 
     def __init__(
-        self, params: dict[str, Any], where: Where, settings: Settings, understood: Understood | None = None
+        self,
+        params: dict[str, Any],
+        where: Where,
+        settings: Settings,
+        understood: Understood | None = None,
+        *,
+        any_word: bool = False,
     ):
         self.params = params
         self.where = where
+        self.settings = settings
         self.index = settings.alias("products")
         self.quebec_boost = settings.quebec_boost
         self.understood = understood  # what the interpretation step took out of q (None: literal)
+        self.any_word = any_word  # a relaxed search: listings need not match every word
+
+    def relaxed(self, q: str, radius_km: float | None) -> ProductSearch:
+        """This search with the words ``q``, any of which may match, and a wider radius if given."""
+        where = Where(self.where.location, radius_km or self.where.radius_km, self.where.echo)
+        params = {**self.params, "q": q}
+        return ProductSearch(params, where, self.settings, self.understood, any_word=True)
+
+    def count_request(self, word: str | None, radius_km: float) -> dict[str, Any]:
+        """Listings containing ``word`` (None: any) under this search's filters, within ``radius_km``."""
+        filters = _product_filters(self.params, self.where.location, radius_km)
+        text = [text_query(word, PRODUCT_TEXT_FIELDS)] if word else [{"match_all": {}}]
+        query = {"bool": {"must": text, "filter": filters, "must_not": [INACTIVE_STORE]}}
+        return {"size": 0, "track_total_hits": True, "query": query}
 
     def run(self, es: Elasticsearch) -> Found:
         return self.answer(*self.send(es))
@@ -106,7 +127,7 @@ class ProductSearch:
         params = self.params
         filters = _product_filters(params, self.where.location, self.where.radius_km)
         map_view("merchant.location", params, filters, aggs)
-        text = [text_query(params["q"], PRODUCT_TEXT_FIELDS)] if params.get("q") else []
+        text = [text_query(params["q"], PRODUCT_TEXT_FIELDS, self.any_word)] if params.get("q") else []
         return text, filters
 
     def page_request(self) -> dict[str, Any]:

@@ -1,0 +1,107 @@
+"""No dead ends: when a product search finds nothing, relax it in documented steps.
+
+Only when the strict search (every word must match, within the radius) found nothing, and never
+with ``literal=true``:
+
+1. One counting request (an ``_msearch`` of ``size: 0`` searches, under the search's own filters)
+   tells, for each word, how many listings contain it within the radius and within a wider one
+   (``WIDER_FACTOR`` × the radius, at most ``MAX_RADIUS_KM``; only when the search has a location).
+2. Words no listing contains within the radius are dropped (« saucisses maison » → « saucisses »).
+   The words left then need not all match: a listing matching more of them ranks higher. French
+   stop words (« de », « la ») are neither counted nor reported.
+3. When no word is found within the radius, the wider radius is tried the same way, and the
+   answer says how far it looked.
+4. When no word is found anywhere, the answer stays empty ("did you mean" is not built yet).
+
+The relaxed search is then run like any other (its page, then its stores). The answer says what was
+relaxed: ``"relaxed": {"dropped": ["maison"], "matching": "any", "radius_km": 100}`` (``radius_km``
+only when it was widened). The search event keeps the strict search's ``total`` (0), so analysts
+still see the demand the catalogue does not meet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from elasticsearch import Elasticsearch
+
+import mappings
+from indexer.records.text import fold
+from query_api.engine import msearch
+from query_api.queries.products import ProductSearch
+
+WIDER_FACTOR = 4.0
+MAX_RADIUS_KM = 500.0
+MAX_WORDS = 20  # as the request schema allows
+
+
+@dataclass(frozen=True, slots=True)
+class Relaxed:
+    words: list[str]  # the words kept, as typed
+    dropped: list[str]
+    radius_km: float | None = None  # the wider radius, when it had to be widened
+
+    def echo(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"dropped": self.dropped, "matching": "any"}
+        if self.radius_km is not None:
+            out["radius_km"] = self.radius_km
+        return out
+
+
+def wider_radius(radius_km: float) -> float:
+    return min(MAX_RADIUS_KM, radius_km * WIDER_FACTOR)
+
+
+def decide(words: list[str], near: list[int], wide: list[int] | None, radius_km: float) -> Relaxed | None:
+    """Which words to keep, and whether to widen the radius, from each word's listing counts within
+    the radius (``near``) and the wider one (``wide``; None without a location). None: nothing to
+    relax into."""
+    for counts, widened in ((near, None), (wide, wider_radius(radius_km))):
+        if counts is None:
+            continue
+        kept = [w for w, n in zip(words, counts, strict=True) if n > 0]
+        if kept:
+            dropped = [w for w, n in zip(words, counts, strict=True) if n == 0]
+            return Relaxed(kept, dropped, widened)
+    return None
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    """The mapping's French stop words: never counted, never reported as dropped."""
+    analysis = mappings.load("products")["settings"]["index"]["analysis"]
+    return frozenset(fold(w) for w in analysis["filter"]["fr_stop"]["stopwords"])
+
+
+def relax(es: Elasticsearch, search: ProductSearch) -> tuple[ProductSearch, Relaxed] | None:
+    """The relaxed search of a strict ``search`` that found nothing, or None (one counting request)."""
+    stop = _stop_words()
+    words = [w for w in (search.params.get("q") or "").split() if fold(w) not in stop][:MAX_WORDS]
+    located = search.where.location is not None
+    if not words and not located:
+        return None
+    radius, wider = search.where.radius_km, wider_radius(search.where.radius_km)
+    if not words:  # only filters and a place: try further away
+        if not _counts(es, search, [(None, wider)])[0]:
+            return None
+        relaxed = Relaxed([], [], wider)
+    else:
+        asked = [(w, radius) for w in words] + ([(w, wider) for w in words] if located else [])
+        counts = _counts(es, search, asked)
+        near, wide = counts[: len(words)], (counts[len(words) :] if located else None)
+        found = decide(words, near, wide, search.where.radius_km)
+        if found is None:
+            return None
+        relaxed = found
+    return search.relaxed(" ".join(relaxed.words), relaxed.radius_km), relaxed
+
+
+def _counts(es: Elasticsearch, search: ProductSearch, asked: list[tuple[str | None, float]]) -> list[int]:
+    """Listings counted for each (word, radius), in one ``_msearch``."""
+    header = {"index": search.index, "request_cache": False}
+    lines: list[dict[str, Any]] = []
+    for word, radius_km in asked:
+        lines += [header, search.count_request(word, radius_km)]
+    return [r["hits"]["total"]["value"] for r in msearch(es, lines)["responses"]]

@@ -1,0 +1,30 @@
+"""Relaxing a search that found nothing: which words to keep, and when to look further away."""
+
+from query_api.relaxation import MAX_RADIUS_KM, Relaxed, decide, wider_radius
+
+
+def test_words_no_listing_contains_are_dropped():
+    assert decide(["saucisses", "maison"], [120, 0], None, 25) == Relaxed(["saucisses"], ["maison"])
+
+
+def test_when_every_word_is_found_but_not_together_none_is_dropped():
+    assert decide(["chocolat", "neige"], [3, 1], [9, 4], 25) == Relaxed(["chocolat", "neige"], [])
+
+
+def test_nothing_within_the_radius_looks_four_times_as_far():
+    assert decide(["miel"], [0], [2], 10) == Relaxed(["miel"], [], 40.0)
+    assert decide(["miel", "bleu"], [0, 0], [3, 0], 10) == Relaxed(["miel"], ["bleu"], 40.0)
+
+
+def test_the_wider_radius_is_capped():
+    assert wider_radius(200) == MAX_RADIUS_KM
+
+
+def test_nothing_anywhere_is_not_relaxed():
+    assert decide(["zzyzx"], [0], [0], 25) is None
+    assert decide(["zzyzx"], [0], None, 25) is None
+
+
+def test_the_answer_says_what_was_relaxed():
+    assert Relaxed(["miel"], ["maison"]).echo() == {"dropped": ["maison"], "matching": "any"}
+    assert Relaxed(["miel"], [], 40.0).echo() == {"dropped": [], "matching": "any", "radius_km": 40.0}
