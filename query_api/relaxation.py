@@ -6,9 +6,11 @@ with ``literal=true``:
 1. One counting request (an ``_msearch`` of ``size: 0`` searches, under the search's own filters)
    tells, for each word, how many listings contain it within the radius and within a wider one
    (``WIDER_FACTOR`` × the radius, at most ``MAX_RADIUS_KM``; only when the search has a location).
-2. Words no listing contains within the radius are dropped (« saucisses maison » → « saucisses »).
-   The words left then need not all match: a listing matching more of them ranks higher. French
-   stop words (« de », « la ») are neither counted nor reported.
+2. Words no listing contains within the radius are dropped (« gâteau anniversaire » → the word
+   the catalogue has). When every word is found alone but never together, the least informative
+   one, the word the most listings contain, is dropped (« saucisses maison » → « saucisses »). One
+   word left must match; of several left, any may (more of them rank higher). French stop words
+   (« de », « la ») are neither counted nor reported.
 3. When no word is found within the radius, the wider radius is tried the same way, and the
    answer says how far it looked.
 4. When no word is found anywhere, the answer stays empty ("did you mean" is not built yet).
@@ -43,8 +45,12 @@ class Relaxed:
     dropped: list[str]
     radius_km: float | None = None  # the wider radius, when it had to be widened
 
+    @property
+    def any_word(self) -> bool:
+        return len(self.words) > 1
+
     def echo(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"dropped": self.dropped, "matching": "any"}
+        out: dict[str, Any] = {"dropped": self.dropped, "matching": "any" if self.any_word else "all"}
         if self.radius_km is not None:
             out["radius_km"] = self.radius_km
         return out
@@ -61,10 +67,14 @@ def decide(words: list[str], near: list[int], wide: list[int] | None, radius_km:
     for counts, widened in ((near, None), (wide, wider_radius(radius_km))):
         if counts is None:
             continue
-        kept = [w for w, n in zip(words, counts, strict=True) if n > 0]
-        if kept:
-            dropped = [w for w, n in zip(words, counts, strict=True) if n == 0]
-            return Relaxed(kept, dropped, widened)
+        found = {w: n for w, n in zip(words, counts, strict=True) if n > 0}
+        if not found:
+            continue
+        if len(found) == len(words) > 1 and widened is None:
+            # each word is found, never all together: the least informative goes
+            found.pop(max(found, key=found.__getitem__))
+        kept = [w for w in words if w in found]
+        return Relaxed(kept, [w for w in words if w not in found], widened)
     return None
 
 
@@ -95,7 +105,7 @@ def relax(es: Elasticsearch, search: ProductSearch) -> tuple[ProductSearch, Rela
         if found is None:
             return None
         relaxed = found
-    return search.relaxed(" ".join(relaxed.words), relaxed.radius_km), relaxed
+    return search.relaxed(" ".join(relaxed.words), relaxed.radius_km, relaxed.any_word), relaxed
 
 
 def _counts(es: Elasticsearch, search: ProductSearch, asked: list[tuple[str | None, float]]) -> list[int]:

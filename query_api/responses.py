@@ -166,7 +166,8 @@ class Relaxed(_Strict):
         fields.String(), required=True, metadata={"description": "words no listing contains, dropped"}
     )
     matching = fields.String(
-        required=True, metadata={"description": "any: the words left need not all match"}
+        required=True,
+        metadata={"description": "all: the one word left must match; any: of the words left, any may"},
     )
     radius_km = fields.Float(metadata={"description": "the wider radius searched, when it was widened"})
 

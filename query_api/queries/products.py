@@ -95,11 +95,12 @@ class ProductSearch:
         self.understood = understood  # what the interpretation step took out of q (None: literal)
         self.any_word = any_word  # a relaxed search: listings need not match every word
 
-    def relaxed(self, q: str, radius_km: float | None) -> ProductSearch:
-        """This search with the words ``q``, any of which may match, and a wider radius if given."""
+    def relaxed(self, q: str, radius_km: float | None, any_word: bool) -> ProductSearch:
+        """This search with the words ``q`` (any of which may match, with ``any_word``) and a wider
+        radius if given."""
         where = Where(self.where.location, radius_km or self.where.radius_km, self.where.echo)
         params = {**self.params, "q": q}
-        return ProductSearch(params, where, self.settings, self.understood, any_word=True)
+        return ProductSearch(params, where, self.settings, self.understood, any_word=any_word)
 
     def count_request(self, word: str | None, radius_km: float) -> dict[str, Any]:
         """Listings containing ``word`` (None: any) under this search's filters, within ``radius_km``."""

@@ -378,7 +378,7 @@ def test_intents_alone_browse_the_catalogue_with_quebec_products_first(client):
 
 def test_a_word_no_listing_contains_is_dropped_instead_of_emptying_the_page(client):
     body = get(client, "/v1/products?q=miel%20maison")
-    assert body["relaxed"] == {"dropped": ["maison"], "matching": "any"}
+    assert body["relaxed"] == {"dropped": ["maison"], "matching": "all"}
     assert {i["name"] for i in body["items"]} == {"Miel de fleurs sauvages, 500 g"}
 
 
@@ -389,7 +389,7 @@ def test_a_search_that_found_something_is_not_relaxed(client):
 def test_nothing_within_the_radius_widens_it_and_says_how_far(client):
     # 13.5 km from the nearest merchant; the honey's store is 21.8 km away
     body = get(client, "/v1/products?q=miel&lat=46.62&lon=-72.54&radius_km=6")
-    assert body["relaxed"] == {"dropped": [], "matching": "any", "radius_km": 24.0}
+    assert body["relaxed"] == {"dropped": [], "matching": "all", "radius_km": 24.0}
     assert body["location"]["radius_km"] == 6  # what the shopper asked
     assert body["items"] and body["items"][0]["stores"][0]["distance_km"] > 6
 

@@ -4,11 +4,14 @@ from query_api.relaxation import MAX_RADIUS_KM, Relaxed, decide, wider_radius
 
 
 def test_words_no_listing_contains_are_dropped():
-    assert decide(["saucisses", "maison"], [120, 0], None, 25) == Relaxed(["saucisses"], ["maison"])
+    assert decide(["gâteau", "anniversaire"], [0, 12], None, 25) == Relaxed(["anniversaire"], ["gâteau"])
 
 
-def test_when_every_word_is_found_but_not_together_none_is_dropped():
-    assert decide(["chocolat", "neige"], [3, 1], [9, 4], 25) == Relaxed(["chocolat", "neige"], [])
+def test_when_every_word_is_found_but_not_together_the_most_common_is_dropped():
+    assert decide(["saucisses", "maison"], [40, 900], None, 25) == Relaxed(["saucisses"], ["maison"])
+    relaxed = decide(["fromage", "chèvre", "frais"], [900, 60, 300], None, 25)
+    assert relaxed == Relaxed(["chèvre", "frais"], ["fromage"])
+    assert relaxed.any_word  # of the two left, either may match
 
 
 def test_nothing_within_the_radius_looks_four_times_as_far():
@@ -26,5 +29,6 @@ def test_nothing_anywhere_is_not_relaxed():
 
 
 def test_the_answer_says_what_was_relaxed():
-    assert Relaxed(["miel"], ["maison"]).echo() == {"dropped": ["maison"], "matching": "any"}
-    assert Relaxed(["miel"], [], 40.0).echo() == {"dropped": [], "matching": "any", "radius_km": 40.0}
+    assert Relaxed(["miel"], ["maison"]).echo() == {"dropped": ["maison"], "matching": "all"}
+    assert Relaxed(["miel", "pain"], []).echo() == {"dropped": [], "matching": "any"}
+    assert Relaxed(["miel"], [], 40.0).echo() == {"dropped": [], "matching": "all", "radius_km": 40.0}
