@@ -53,8 +53,10 @@ class Search(NamedTuple):
     endpoint: str  # merchants | products | suggest
     params: dict[str, Any]  # the validated parameters
     where: dict[str, Any] | None  # the location echoed to the shopper (near, lat, lon, radius_km)
-    total: int
+    total: int  # what the strict search found (0 for an answer a relaxed search gave)
     took_ms: int  # the engine's `took` for the search request
+    understood: dict[str, Any] | None = None  # the answer's ``understood`` (products)
+    relaxed: dict[str, Any] | None = None  # the answer's ``relaxed``: the demand the catalogue missed
 
 
 def normalize_query(text: str | None) -> str:
@@ -108,6 +110,10 @@ def event_document(search: Search, timestamp: float, latency_ms: float) -> dict[
         doc["geohash"], doc["location"] = coarse_location(where["lat"], where["lon"])
     if "page" in params:
         doc["page"] = params["page"]
+    if search.understood and (search.understood["quebec"] or search.understood["dropped"]):
+        doc["understood"] = search.understood
+    if search.relaxed:
+        doc["relaxed"] = search.relaxed
     return doc
 
 

@@ -79,7 +79,10 @@ def products(params: dict[str, Any]) -> Response:
     else:
         answer["relaxed"] = None
     # The event keeps the shopper's own words and what the strict search found (0 when relaxed).
-    g.search_event = analytics.Search(search.endpoint, params, search.where.echo, found.total, found.took)
+    g.search_event = analytics.Search(
+        search.endpoint, params, search.where.echo, found.total, found.took,
+        answer["understood"], answer["relaxed"],
+    )  # fmt: skip
     return json_response(answer)
 
 

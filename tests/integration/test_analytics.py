@@ -130,6 +130,17 @@ def test_a_search_that_finds_nothing_is_flagged(es, api_settings, app, client):
     ]
 
 
+def test_a_relaxed_answer_is_recorded_as_the_zero_result_it_was_with_what_was_relaxed(
+    es, api_settings, app, client
+):
+    body = get(client, "/v1/products?q=miel%20maison")
+    assert body["total"] > 0 and body["relaxed"]["dropped"] == ["maison"]
+    assert analytics.recorder_of(app).flush()
+    [event] = events(es, api_settings, "miel maison")
+    assert (event["total"], event["zero_results"]) == (0, True)
+    assert event["relaxed"] == {"dropped": ["maison"], "matching": "all"}
+
+
 def test_the_recorded_location_is_the_centre_of_a_five_km_cell_not_the_point(es, api_settings, app, client):
     point = (46.3511234, -72.5522345)
     get(client, f"/v1/merchants?q=localisation%20approximative&lat={point[0]}&lon={point[1]}")

@@ -165,6 +165,12 @@ def test_the_template_maps_every_event_field_with_the_agreed_type():
         "took_ms": "long",
         "latency_ms": "float",
         "page": "integer",
+        "understood.quebec": "boolean",
+        "understood.certifications": "keyword",
+        "understood.dropped": "keyword",
+        "relaxed.dropped": "keyword",
+        "relaxed.matching": "keyword",
+        "relaxed.radius_km": "float",
     }
     params = {
         "q": "x",
@@ -179,9 +185,23 @@ def test_the_template_maps_every_event_field_with_the_agreed_type():
         "page": 1,
     }
     where = {"near": "Laval", "lat": 45.6, "lon": -73.7, "radius_km": 10}
-    doc = event_document(Search("products", params, where, 1, 1), 0, 1)
-    flat = {f"filters.{k}" for k in doc["filters"]} | (set(doc) - {"filters"})
+    understood = {"quebec": True, "certifications": ["Biologique Canada"], "dropped": ["bio"]}
+    relaxed = {"dropped": ["maison"], "matching": "all", "radius_km": 100.0}
+    doc = event_document(Search("products", params, where, 1, 1, understood, relaxed), 0, 1)
+    nested = ("filters", "understood", "relaxed")
+    flat = {f"{n}.{k}" for n in nested for k in doc[n]} | (set(doc) - set(nested))
     assert flat == set(fields)
+
+
+def test_an_event_keeps_what_was_understood_and_relaxed_and_stays_a_zero_result():
+    relaxed = {"dropped": ["maison"], "matching": "all"}
+    doc = event_document(Search("products", {"q": "saucisses maison"}, None, 0, 3, None, relaxed), 0, 1)
+    assert (doc["query"], doc["total"], doc["zero_results"], doc["relaxed"]) == (
+        "saucisses maison", 0, True, relaxed
+    )  # fmt: skip
+    assert "understood" not in doc  # nothing was understood
+    quiet = {"quebec": False, "certifications": [], "dropped": []}
+    assert "understood" not in event_document(Search("products", {"q": "miel"}, None, 2, 1, quiet), 0, 1)
 
 
 def test_the_template_file_is_in_the_mappings_package():
