@@ -25,7 +25,7 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,11 +44,15 @@ RECORDED_FILE = RELEVANCE_DIR / "recorded.json"
 SEED, MERCHANTS, LISTINGS = 42, 300, 20_000
 K = 10
 ENDPOINTS = ("products", "merchants")
-RULE_KEYS = frozenset(
-    {"name", "name_any", "not_name", "text", "category", "cert", "quebec", "merchant_kind",
-     "merchant_name", "city", "region", "near", "sells"}  # fmt: skip
+# Rule conditions, cheapest first (a rule stops at the first that fails).
+CHECK_ORDER = (
+    "category", "cert", "quebec", "merchant_kind", "city", "region", "name", "not_name", "name_any",
+    "merchant_name", "text", "near", "sells",
+)  # fmt: skip
+RULE_KEYS = frozenset(CHECK_ORDER)
+QUERY_KEYS = frozenset(
+    {"id", "q", "endpoint", "class", "place", "near", "lat", "lon", "radius_km", "judgments"}
 )
-QUERY_KEYS = frozenset({"id", "q", "endpoint", "class", "place", "near", "lat", "lon", "radius_km", "judgments"})
 
 
 def fold(text: str) -> str:
@@ -140,25 +144,40 @@ class Rule:
             if k in where
         }
         self.sells = Rule(where["sells"]) if "sells" in where else None
+        self.checks = [self._check(key) for key in CHECK_ORDER if key in where]
+
+    def _check(self, key: str) -> Callable[[Record], bool]:
+        w, t = self.where, self.terms.get(key, [])
+        if key in ("name", "text", "merchant_name", "name_any", "not_name"):
+            # Listings share their catalogue item's text: each distinct text is searched once.
+            attribute = "name" if key in ("name_any", "not_name") else key
+            test = {"name_any": any, "not_name": lambda hits: not any(hits)}.get(key, all)
+            seen: dict[str, bool] = {}
+
+            def text_check(r: Record) -> bool:
+                value = getattr(r, attribute)
+                if value not in seen:
+                    seen[value] = test(p.search(value) for p in t)
+                return seen[value]
+
+            return text_check
+        if key in ("category", "cert", "merchant_kind"):
+            wanted = frozenset(w[key])
+            attribute = {"category": "categories", "cert": "certifications"}.get(key, "merchant_kinds")
+            return lambda r: not wanted.isdisjoint(getattr(r, attribute))
+        if key in ("city", "region"):
+            return lambda r: getattr(r, key) in w[key]
+        if key == "quebec":
+            return lambda r: r.quebec == w["quebec"]
+        if key == "near":
+            lat, lon, radius = w["near"]
+            return lambda r: km(r.lat, r.lon, lat, lon) <= radius
+        sells = self.sells
+        assert sells is not None
+        return lambda r: any(sells.matches(x) for x in r.listings)
 
     def matches(self, r: Record) -> bool:
-        w, t = self.where, self.terms
-        checks = (
-            ("name", lambda: all(p.search(r.name) for p in t["name"])),
-            ("name_any", lambda: any(p.search(r.name) for p in t["name_any"])),
-            ("not_name", lambda: not any(p.search(r.name) for p in t["not_name"])),
-            ("text", lambda: all(p.search(r.text) for p in t["text"])),
-            ("merchant_name", lambda: all(p.search(r.merchant_name) for p in t["merchant_name"])),
-            ("category", lambda: bool(r.categories & set(w["category"]))),
-            ("cert", lambda: bool(r.certifications & set(w["cert"]))),
-            ("quebec", lambda: r.quebec == w["quebec"]),
-            ("merchant_kind", lambda: bool(r.merchant_kinds & set(w["merchant_kind"]))),
-            ("city", lambda: r.city in w["city"]),
-            ("region", lambda: r.region in w["region"]),
-            ("near", lambda: km(r.lat, r.lon, w["near"][0], w["near"][1]) <= w["near"][2]),
-            ("sells", lambda: self.sells is not None and any(self.sells.matches(x) for x in r.listings)),
-        )
-        return all(check() for key, check in checks if key in w)
+        return all(check(r) for check in self.checks)
 
 
 @dataclass
