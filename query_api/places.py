@@ -221,11 +221,3 @@ def _resolve_postal_code(text: str, fsa: str) -> Place:
     if place is None:
         raise UnknownPlace(text, [], f"no Quebec postal code area {fsa}; use a municipality name")
     return place
-
-
-from query_api.place_words import PlaceMatch, find_in_words  # noqa: E402  (it uses the table above)
-
-__all__ = [
-    "AREA", "MUNICIPALITY", "POSTAL_CODE", "REGION", "Gazetteer", "Place", "PlaceMatch", "UnknownPlace",
-    "find_in_words", "gazetteer", "place_key", "quebec_places", "resolve", "suggest",
-]  # fmt: skip

@@ -105,12 +105,44 @@ class MerchantHit(_MerchantFields):
     )
 
 
+class UnderstoodPlace(_Strict):
+    """A place named in q, made the search's location (the search had none of its own)."""
+
+    name = fields.String(required=True)
+    kind = fields.String(required=True, metadata={"description": "municipality, region, area or postal_code"})
+    lat = fields.Float(required=True)
+    lon = fields.Float(required=True)
+    radius_km = fields.Float(required=True, metadata={"description": "the radius searched: suits the place"})
+    role = fields.String(required=True, metadata={"description": "location"})
+    from_ = fields.String(required=True, data_key="from", metadata={"description": "the words that named it"})
+
+
+class Understood(_Strict):
+    """What the interpretation step understood in q (null with literal=true or without q)."""
+
+    place = fields.Nested(UnderstoodPlace, allow_none=True, required=True)
+
+    quebec = fields.Boolean(
+        required=True,
+        metadata={"description": "Quebec-made asked for: certified Quebec products rank higher"},
+    )
+    certifications = fields.List(
+        fields.String(), required=True, metadata={"description": "certifications asked for; they rank higher"}
+    )
+    dropped = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "the phrases of q taken out of the words to match"},
+    )
+
+
 class MerchantResults(_Strict):
     total = fields.Integer(required=True)
     items = fields.List(fields.Nested(MerchantHit), required=True)
     facets = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(FacetValue)), required=True)
     page = fields.Nested(Page, required=True)
     location = fields.Nested(LocationEcho, allow_none=True, required=True)
+    understood = fields.Nested(Understood, allow_none=True, required=True)
     next_cursor = fields.String(
         allow_none=True, required=True, metadata={"description": "pass as cursor= for the next page"}
     )
@@ -140,23 +172,6 @@ class ProductHit(_Strict):
     stores_matching = fields.Integer(required=True)
     stores = fields.List(fields.Nested(Store), required=True)
     highlight = fields.String(allow_none=True)
-
-
-class Understood(_Strict):
-    """What the interpretation step understood in q (null with literal=true or without q)."""
-
-    quebec = fields.Boolean(
-        required=True,
-        metadata={"description": "Quebec-made asked for: certified Quebec products rank higher"},
-    )
-    certifications = fields.List(
-        fields.String(), required=True, metadata={"description": "certifications asked for; they rank higher"}
-    )
-    dropped = fields.List(
-        fields.String(),
-        required=True,
-        metadata={"description": "the phrases of q taken out of the words to match"},
-    )
 
 
 class Relaxed(_Strict):

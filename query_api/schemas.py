@@ -117,8 +117,17 @@ def encode_cursor(sort_values: list[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(sort_values).encode()).decode().rstrip("=")
 
 
+def _literal() -> fields.Boolean:
+    return fields.Boolean(
+        load_default=False,
+        metadata={"description": "true: search q word for word, without the interpretation step "
+                  "(a place inside the words; on products, Quebec-made and certification intents)"},
+    )  # fmt: skip
+
+
 class MerchantSearchSchema(LocationParams, MapParams, PageParams):
     q = fields.String(validate=[validate.Length(max=MAX_QUERY_CHARS), _text])
+    literal = _literal()
     cursor = Cursor(
         metadata={"type": "string", "description": "next_cursor of the previous page (deep paging)"}
     )
@@ -145,11 +154,7 @@ class ProductSearchSchema(LocationParams, MapParams, PageParams):
     max_price = fields.Float(validate=validate.Range(min=0), allow_nan=False)
     sort = _sort(("relevance", "distance", "price"))
     stores = fields.Integer(load_default=3, validate=validate.Range(1, MAX_STORES))
-    literal = fields.Boolean(
-        load_default=False,
-        metadata={"description": "true: search q word for word, without the interpretation step "
-                  "(Quebec-made and certification intents)"},
-    )  # fmt: skip
+    literal = _literal()
 
     @validates_schema
     def consistent(self, data: dict[str, Any], **_: Any) -> None:

@@ -17,13 +17,19 @@ from query_api.queries import MerchantLookup, MerchantSearch, ProductPage, Produ
 from query_api.relaxation import relax
 from query_api.responses import json_response
 from query_api.schemas import DEFAULT_RADIUS_KM, LOOKUP, MERCHANT_SEARCH, NO_PARAMS, PRODUCT_SEARCH, SUGGEST
-from query_api.understanding import understand
+from query_api.understanding import Understood, understand
 
 bp = Blueprint("search", __name__, url_prefix="/v1", description="The shoppers' searches and pages")
 
 
-def _where(params: dict[str, Any]) -> Where:
-    """The search's place: ``near=`` resolved (an unknown name is a 400 with close ones), or lat/lon."""
+def _where(params: dict[str, Any], understood: Understood | None = None) -> Where:
+    """The search's place: ``near=`` resolved (an unknown name is a 400 with close ones), lat/lon,
+    or a place the interpretation step found in the words (with the radius that suits it)."""
+    if understood and understood.place:
+        place = understood.place.place
+        location = (place.lat, place.lon)
+        echo = {"near": place.name, "lat": place.lat, "lon": place.lon, "radius_km": place.radius_km}
+        return Where(location, place.radius_km, echo)
     if "near" in params:
         try:
             place = places.resolve(params["near"])
@@ -58,7 +64,20 @@ def _answer(search: MerchantSearch | Suggestions) -> Response:
 @bp.errors(400, 503)
 def merchants(params: dict[str, Any]) -> Response:
     """Search merchants: French full text, geo, filters, facets"""
-    return _answer(MerchantSearch(params, _where(params), get_settings()))
+    understood = _understood(params, intents=False)
+    words = {"q": understood.words} if understood else {}
+    search = MerchantSearch({**params, **words}, _where(params, understood), get_settings())
+    found = search.run(get_engine())
+    # The event keeps the shopper's own words.
+    g.search_event = analytics.Search(search.endpoint, params, search.where.echo, found.total, found.took)
+    return json_response(found.answer | {"understood": understood.echo() if understood else None})
+
+
+def _understood(params: dict[str, Any], *, intents: bool) -> Understood | None:
+    """The interpretation step (``query_api.understanding``), unless literal=true or without q."""
+    if params["literal"] or not params.get("q"):
+        return None
+    return understand(params["q"], located="near" in params or "lat" in params, intents=intents)
 
 
 @bp.get("/products")
@@ -67,9 +86,9 @@ def merchants(params: dict[str, Any]) -> Response:
 @bp.errors(400, 503)
 def products(params: dict[str, Any]) -> Response:
     """Search products in stock near a place, one hit per product"""
-    understood = None if params["literal"] or not params.get("q") else understand(params["q"])
+    understood = _understood(params, intents=True)
     words = {"q": understood.words} if understood else {}
-    search = ProductSearch({**params, **words}, _where(params), get_settings(), understood)
+    search = ProductSearch({**params, **words}, _where(params, understood), get_settings(), understood)
     found = search.run(get_engine())
     answer = found.answer
     relaxed = relax(get_engine(), search) if found.total == 0 and not params["literal"] else None

@@ -1,11 +1,22 @@
 """The interpretation step: a shopper's raw ``q`` -> the words left to match and what was understood.
 
-Pure, and run before the engine request of ``/v1/products`` unless the shopper asks ``literal=true``.
-What it understands today: Quebec-made and certifications (``query_api.intents``). The answer
-echoes it as ``understood`` so that a client can say what it did and offer the literal search:
+Pure, and run before the engine request of ``/v1/products`` and ``/v1/merchants`` unless the
+shopper asks ``literal=true``. What it understands:
 
-    "understood": {"quebec": true, "certifications": ["Biologique Canada"],
-                   "dropped": ["québécois", "bio"]}
+- on products, Quebec-made and certifications (``query_api.intents``);
+- on both, a place inside the words (``query_api.place_words``): « fromage sherbrooke »,
+  « boulangerie à Trois-Rivières », « cafés H2R ». It becomes the search's location, with the
+  radius that suits its size (a region is not a 25 km circle), **only when the search has no
+  location of its own**: an explicit ``near=`` or ``lat``/``lon`` always wins, and the words are
+  then matched as typed. An origin phrase (« bleuets du Lac ») is not a location: its words stay.
+
+The answer echoes it as ``understood`` so that a client can say what it did and offer the literal
+search:
+
+    "understood": {"place": {"name": "Sherbrooke", "kind": "municipality", "lat": …, "lon": …,
+                             "radius_km": 30, "role": "location", "from": "sherbrooke"},
+                   "quebec": true, "certifications": ["Biologique Canada"],
+                   "dropped": ["québécois", "bio", "sherbrooke"]}
 
 ``dropped`` lists the phrases taken out of the words to match, as the shopper typed them.
 """
@@ -15,7 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from query_api.intents import find_intents
+from query_api.intents import Intents, find_intents
+from query_api.place_words import LOCATION, PlaceMatch, find_in_words
 
 # How much an understood intent weighs on relevance: a multiplier, never a filter (``quebec=true``
 # is the filter). Stronger than the standing ``PANIER_QUEBEC_BOOST``, since the shopper asked.
@@ -29,21 +41,32 @@ class Understood:
     quebec: bool = False
     certifications: tuple[str, ...] = ()
     dropped: tuple[str, ...] = ()
+    place: PlaceMatch | None = None  # a location named in the words
 
     def echo(self) -> dict[str, Any]:
         return {
+            "place": self.place.echo() if self.place else None,
             "quebec": self.quebec,
             "certifications": list(self.certifications),
             "dropped": list(self.dropped),
         }
 
 
-def understand(q: str) -> Understood:
-    """What ``q`` asks for besides its words, and the words left to match."""
-    intents = find_intents(q)
-    if not intents.found:
-        return Understood(q)
-    return Understood(intents.words, intents.quebec, intents.certifications, intents.phrases)
+def understand(q: str, *, located: bool = False, intents: bool = True) -> Understood:
+    """What ``q`` asks for besides its words, and the words left to match. ``located``: the search
+    has a location of its own (no place is then taken from the words); ``intents``: look for the
+    Quebec-made and certification intents (products)."""
+    found = find_intents(q) if intents else Intents(q)
+    understood = Understood(found.words, found.quebec, found.certifications, found.phrases)
+    if located:
+        return understood
+    match = find_in_words(found.words)
+    if match is None or match.role != LOCATION:
+        return understood
+    return Understood(
+        match.remaining, understood.quebec, understood.certifications,
+        (*understood.dropped, match.from_words), match,
+    )  # fmt: skip
 
 
 def preferences(understood: Understood | None, standing_quebec_boost: float) -> list[dict[str, Any]]:

@@ -355,7 +355,7 @@ def test_a_failed_search_inside_an_msearch_raises_as_a_failed_search_would(es, a
 
 def test_local_is_understood_as_quebec_made_instead_of_a_word_to_match(client):
     body = get(client, "/v1/products?q=miel%20local")
-    assert body["understood"] == {"quebec": True, "certifications": [], "dropped": ["local"]}
+    assert body["understood"] == {"place": None, "quebec": True, "certifications": [], "dropped": ["local"]}
     assert [(i["brand"], i["quebec_product"]) for i in body["items"]] == [
         ("Rucher Boréal", True),
         ("Honey Import Co", False),  # a preference, not a filter
@@ -401,3 +401,29 @@ def test_words_found_nowhere_leave_an_empty_page_and_no_relaxation(client):
 
 def test_literal_searches_are_never_relaxed(client):
     assert get(client, "/v1/products?q=miel%20maison&literal=true")["relaxed"] is None
+
+
+def test_a_place_in_the_words_becomes_the_location_with_a_radius_that_suits_it(client):
+    body = get(client, "/v1/products?q=miel%20trois-rivi%C3%A8res")
+    place = body["understood"]["place"]
+    assert (place["name"], place["from"]) == ("Trois-Rivières", "trois-rivières")
+    assert body["location"] == {
+        "near": "Trois-Rivières", "lat": place["lat"], "lon": place["lon"], "radius_km": place["radius_km"]
+    }  # fmt: skip
+    assert body["relaxed"] is None and {i["name"] for i in body["items"]} == {
+        "Miel de fleurs sauvages, 500 g"
+    }
+
+
+def test_merchant_searches_take_the_place_out_of_the_words_too(client):
+    body = get(client, "/v1/merchants?q=fromagerie%20%C3%A0%20Trois-Rivi%C3%A8res")
+    assert body["understood"]["place"]["name"] == "Trois-Rivières"
+    assert body["total"] > 0 and body["location"]["near"] == "Trois-Rivières"
+    literal = get(client, "/v1/merchants?q=fromagerie%20%C3%A0%20Trois-Rivi%C3%A8res&literal=true")
+    assert literal["understood"] is None and literal["location"] is None
+
+
+def test_an_explicit_location_wins_over_a_place_in_the_words(client):
+    body = get(client, f"/v1/products?q=miel%20sherbrooke&{AT_TR}")
+    assert body["understood"]["place"] is None
+    assert body["location"]["lat"] == TR[0]  # still around Trois-Rivières

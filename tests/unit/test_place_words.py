@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from query_api.places import find_in_words
+from query_api.place_words import find_in_words
 
 # q -> (place name, kind, role, from_words, remaining)
 LOCATIONS = [

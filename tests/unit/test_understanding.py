@@ -11,6 +11,7 @@ def test_what_is_understood_is_echoed_with_the_phrases_taken_out():
     understood = understand("fromage québécois bio")
     assert understood.words == "fromage"
     assert understood.echo() == {
+        "place": None,
         "quebec": True,
         "certifications": ["Biologique Canada"],
         "dropped": ["québécois", "bio"],
@@ -32,3 +33,29 @@ def test_an_intent_strengthens_the_quebec_preference_and_weighs_certifications()
 def test_a_standing_boost_stronger_than_the_intent_is_kept():
     functions = preferences(understand("miel local"), 5.0)
     assert functions == [{"filter": {"term": {"quebec_product": True}}, "weight": 5.0}]
+
+
+def test_a_place_in_the_words_becomes_the_location_when_the_search_has_none():
+    understood = understand("fromage québécois sherbrooke")
+    assert understood.words == "fromage"
+    assert understood.dropped == ("québécois", "sherbrooke")
+    place = understood.echo()["place"]
+    assert (place["name"], place["kind"], place["role"], place["from"]) == (
+        "Sherbrooke", "municipality", "location", "sherbrooke"
+    )  # fmt: skip
+
+
+def test_an_explicit_location_wins_and_the_words_are_matched_as_typed():
+    understood = understand("fromage sherbrooke", located=True)
+    assert (understood.words, understood.place) == ("fromage sherbrooke", None)
+
+
+def test_an_origin_phrase_is_not_a_location():
+    understood = understand("bleuets du Lac")
+    assert (understood.words, understood.place) == ("bleuets du Lac", None)
+
+
+def test_merchant_searches_look_for_places_but_not_intents():
+    understood = understand("fromagerie locale à Trois-Rivières", intents=False)
+    assert understood.words == "fromagerie locale"
+    assert (understood.quebec, understood.place.place.name) == (False, "Trois-Rivières")
