@@ -1,10 +1,10 @@
-"""No dead ends: when a product search finds nothing, relax it in documented steps.
+"""No dead ends: when a product or merchant search finds nothing, relax it in documented steps.
 
 Only when the strict search (every word must match, within the radius) found nothing, and never
 with ``literal=true``:
 
 1. One counting request (an ``_msearch`` of ``size: 0`` searches, under the search's own filters)
-   tells, for each word, how many listings contain it within the radius and within a wider one
+   tells, for each word, how many listings (merchants) contain it within the radius and within a wider one
    (``WIDER_FACTOR`` × the radius, at most ``MAX_RADIUS_KM``; only when the search has a location).
 2. Words no listing contains within the radius are dropped (« gâteau anniversaire » → the word
    the catalogue has). When every word is found alone but never together, the least informative
@@ -25,15 +25,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from elasticsearch import Elasticsearch
 
 import mappings
 from indexer.records.text import fold
 from query_api.engine import msearch
-from query_api.queries.products import ProductSearch
+from query_api.queries.common import Where
 
+S = TypeVar("S", bound="Relaxable")
 WIDER_FACTOR = 4.0
 MAX_RADIUS_KM = 500.0
 MAX_WORDS = 20  # as the request schema allows
@@ -85,7 +86,18 @@ def _stop_words() -> frozenset[str]:
     return frozenset(fold(w) for w in analysis["filter"]["fr_stop"]["stopwords"])
 
 
-def relax(es: Elasticsearch, search: ProductSearch) -> tuple[ProductSearch, Relaxed] | None:
+class Relaxable(Protocol):
+    """A search that can be relaxed: ``ProductSearch``, ``MerchantSearch``."""
+
+    params: dict[str, Any]
+    where: Where
+    index: str
+
+    def count_request(self, word: str | None, radius_km: float) -> dict[str, Any]: ...
+    def relaxed(self, q: str, radius_km: float | None, any_word: bool) -> Relaxable: ...
+
+
+def relax(es: Elasticsearch, search: S) -> tuple[S, Relaxed] | None:
     """The relaxed search of a strict ``search`` that found nothing, or None (one counting request)."""
     stop = _stop_words()
     words = [w for w in (search.params.get("q") or "").split() if fold(w) not in stop][:MAX_WORDS]
@@ -108,7 +120,7 @@ def relax(es: Elasticsearch, search: ProductSearch) -> tuple[ProductSearch, Rela
     return search.relaxed(" ".join(relaxed.words), relaxed.radius_km, relaxed.any_word), relaxed
 
 
-def _counts(es: Elasticsearch, search: ProductSearch, asked: list[tuple[str | None, float]]) -> list[int]:
+def _counts(es: Elasticsearch, search: Relaxable, asked: list[tuple[str | None, float]]) -> list[int]:
     """Listings counted for each (word, radius), in one ``_msearch``."""
     header = {"index": search.index, "request_cache": False}
     lines: list[dict[str, Any]] = []

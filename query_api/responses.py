@@ -136,6 +136,19 @@ class Understood(_Strict):
     )
 
 
+class Relaxed(_Strict):
+    """How a search that found nothing was relaxed (null when the strict search found something)."""
+
+    dropped = fields.List(
+        fields.String(), required=True, metadata={"description": "words no listing contains, dropped"}
+    )
+    matching = fields.String(
+        required=True,
+        metadata={"description": "all: the one word left must match; any: of the words left, any may"},
+    )
+    radius_km = fields.Float(metadata={"description": "the wider radius searched, when it was widened"})
+
+
 class MerchantResults(_Strict):
     total = fields.Integer(required=True)
     items = fields.List(fields.Nested(MerchantHit), required=True)
@@ -143,6 +156,7 @@ class MerchantResults(_Strict):
     page = fields.Nested(Page, required=True)
     location = fields.Nested(LocationEcho, allow_none=True, required=True)
     understood = fields.Nested(Understood, allow_none=True, required=True)
+    relaxed = fields.Nested(Relaxed, allow_none=True, required=True)
     next_cursor = fields.String(
         allow_none=True, required=True, metadata={"description": "pass as cursor= for the next page"}
     )
@@ -172,19 +186,6 @@ class ProductHit(_Strict):
     stores_matching = fields.Integer(required=True)
     stores = fields.List(fields.Nested(Store), required=True)
     highlight = fields.String(allow_none=True)
-
-
-class Relaxed(_Strict):
-    """How a search that found nothing was relaxed (null when the strict search found something)."""
-
-    dropped = fields.List(
-        fields.String(), required=True, metadata={"description": "words no listing contains, dropped"}
-    )
-    matching = fields.String(
-        required=True,
-        metadata={"description": "all: the one word left must match; any: of the words left, any may"},
-    )
-    radius_km = fields.Float(metadata={"description": "the wider radius searched, when it was widened"})
 
 
 class ProductResults(_Strict):

@@ -67,10 +67,25 @@ def merchants(params: dict[str, Any]) -> Response:
     understood = _understood(params, intents=False)
     words = {"q": understood.words} if understood else {}
     search = MerchantSearch({**params, **words}, _where(params, understood), get_settings())
+    return _relaxed_answer(search, params, understood)
+
+
+def _relaxed_answer(
+    search: MerchantSearch | ProductSearch, params: dict[str, Any], understood: Understood | None
+) -> Response:
+    """Runs a search and, when it found nothing, its relaxed search (``query_api.relaxation``)."""
     found = search.run(get_engine())
-    # The event keeps the shopper's own words.
-    g.search_event = analytics.Search(search.endpoint, params, search.where.echo, found.total, found.took)
-    return json_response(found.answer | {"understood": understood.echo() if understood else None})
+    answer = found.answer | {"understood": understood.echo() if understood else None, "relaxed": None}
+    relaxed = relax(get_engine(), search) if found.total == 0 and not params["literal"] else None
+    if relaxed is not None:
+        looser, what = relaxed
+        answer = answer | looser.run(get_engine()).answer | {"relaxed": what.echo()}
+    # The event keeps the shopper's own words and what the strict search found (0 when relaxed).
+    g.search_event = analytics.Search(
+        search.endpoint, params, search.where.echo, found.total, found.took,
+        answer["understood"], answer["relaxed"],
+    )  # fmt: skip
+    return json_response(answer)
 
 
 def _understood(params: dict[str, Any], *, intents: bool) -> Understood | None:
@@ -89,20 +104,7 @@ def products(params: dict[str, Any]) -> Response:
     understood = _understood(params, intents=True)
     words = {"q": understood.words} if understood else {}
     search = ProductSearch({**params, **words}, _where(params, understood), get_settings(), understood)
-    found = search.run(get_engine())
-    answer = found.answer
-    relaxed = relax(get_engine(), search) if found.total == 0 and not params["literal"] else None
-    if relaxed is not None:
-        looser, what = relaxed
-        answer = looser.run(get_engine()).answer | {"relaxed": what.echo()}
-    else:
-        answer["relaxed"] = None
-    # The event keeps the shopper's own words and what the strict search found (0 when relaxed).
-    g.search_event = analytics.Search(
-        search.endpoint, params, search.where.echo, found.total, found.took,
-        answer["understood"], answer["relaxed"],
-    )  # fmt: skip
-    return json_response(answer)
+    return _relaxed_answer(search, params, understood)
 
 
 @bp.get("/suggest")

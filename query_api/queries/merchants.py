@@ -39,17 +39,27 @@ class MerchantSearch:
 
     endpoint = "merchants"
 
-    def __init__(self, params: dict[str, Any], where: Where, settings: Settings):
+    def __init__(self, params: dict[str, Any], where: Where, settings: Settings, *, any_word: bool = False):
         self.params = params
         self.where = where
+        self.settings = settings
         self.index = settings.alias("merchants")
+        self.any_word = any_word  # a relaxed search: merchants need not match every word
 
-    def run(self, es: Elasticsearch) -> Found:
-        request = self.request()
-        return self.answer(request, es.search(index=self.index, **request))
+    def relaxed(self, q: str, radius_km: float | None, any_word: bool) -> MerchantSearch:
+        """This search with the words ``q`` (any of which may match, with ``any_word``) and a wider
+        radius if given."""
+        where = Where(self.where.location, radius_km or self.where.radius_km, self.where.echo)
+        return MerchantSearch({**self.params, "q": q}, where, self.settings, any_word=any_word)
 
-    def request(self) -> dict[str, Any]:
-        params, location, radius_km = self.params, self.where.location, self.where.radius_km
+    def count_request(self, word: str | None, radius_km: float) -> dict[str, Any]:
+        """Merchants matching ``word`` (None: any) under this search's filters, within ``radius_km``."""
+        text = [text_query(word, MERCHANT_TEXT_FIELDS)] if word else [{"match_all": {}}]
+        query = {"bool": {"must": text, "filter": self._filters(radius_km), "must_not": [INACTIVE_MERCHANT]}}
+        return {"size": 0, "track_total_hits": True, "query": query}
+
+    def _filters(self, radius_km: float) -> list[dict[str, Any]]:
+        params, location = self.params, self.where.location
         filters: list[dict[str, Any]] = []
         if location:
             filters.append(geo_filter("location", location, radius_km))
@@ -59,11 +69,20 @@ class MerchantSearch:
             filters.append({"term": {"services": params["service"]}})
         if "region" in params:
             filters.append({"term": {"address.region.folded": params["region"]}})
+        return filters
+
+    def run(self, es: Elasticsearch) -> Found:
+        request = self.request()
+        return self.answer(request, es.search(index=self.index, **request))
+
+    def request(self) -> dict[str, Any]:
+        params, location, radius_km = self.params, self.where.location, self.where.radius_km
+        filters = self._filters(radius_km)
         aggs: dict[str, Any] = dict(FACET_AGGS)
         map_view("location", params, filters, aggs)
         query: dict[str, Any] = {
             "bool": {
-                "must": [text_query(params["q"], MERCHANT_TEXT_FIELDS)]
+                "must": [text_query(params["q"], MERCHANT_TEXT_FIELDS, self.any_word)]
                 if params.get("q")
                 else [{"match_all": {}}],
                 "filter": filters,

@@ -287,7 +287,6 @@ class ProductSearch:
             "facets_approximate": recount is not None and facet_probability(recount) < 1,
             "page": page_of(params, total),
             "location": self.where.echo,
-            "understood": self.understood.echo() if self.understood else None,
         }
         if "zoom" in params:
             answer["clusters"] = clusters(aggregations)

@@ -427,3 +427,10 @@ def test_an_explicit_location_wins_over_a_place_in_the_words(client):
     body = get(client, f"/v1/products?q=miel%20sherbrooke&{AT_TR}")
     assert body["understood"]["place"] is None
     assert body["location"]["lat"] == TR[0]  # still around Trois-Rivières
+
+
+def test_merchant_searches_are_relaxed_the_same_way(client):
+    body = get(client, "/v1/merchants?q=fromagerie%20zzyzx")
+    assert body["relaxed"] == {"dropped": ["zzyzx"], "matching": "all"}
+    assert body["total"] > 0 and all("romagerie" in i["name"] for i in body["items"])
+    assert get(client, "/v1/merchants?q=fromagerie")["relaxed"] is None
