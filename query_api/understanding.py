@@ -23,7 +23,7 @@ search:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from query_api.intents import Intents, find_intents
@@ -42,6 +42,7 @@ class Understood:
     certifications: tuple[str, ...] = ()
     dropped: tuple[str, ...] = ()
     place: PlaceMatch | None = None  # a location named in the words
+    asked: str = field(default="", compare=False)  # q as the shopper typed it
 
     def echo(self) -> dict[str, Any]:
         return {
@@ -57,7 +58,7 @@ def understand(q: str, *, located: bool = False, intents: bool = True) -> Unders
     has a location of its own (no place is then taken from the words); ``intents``: look for the
     Quebec-made and certification intents (products)."""
     found = find_intents(q) if intents else Intents(q)
-    understood = Understood(found.words, found.quebec, found.certifications, found.phrases)
+    understood = Understood(found.words, found.quebec, found.certifications, found.phrases, asked=q)
     if located:
         return understood
     match = find_in_words(found.words)
@@ -65,8 +66,16 @@ def understand(q: str, *, located: bool = False, intents: bool = True) -> Unders
         return understood
     return Understood(
         match.remaining, understood.quebec, understood.certifications,
-        (*understood.dropped, match.from_words), match,
+        (*understood.dropped, match.from_words), match, q,
     )  # fmt: skip
+
+
+def as_typed(understood: Understood | None) -> list[dict[str, Any]]:
+    """``should`` clauses for a search whose intents were taken out of q: a listing whose name says
+    them too (« Fraises du Québec ») ranks higher, though the words no longer have to match."""
+    if not understood or not (understood.quebec or understood.certifications):
+        return []
+    return [{"match_phrase": {"name": {"query": understood.asked, "analyzer": "french_text", "boost": 10}}}]
 
 
 def preferences(understood: Understood | None, standing_quebec_boost: float) -> list[dict[str, Any]]:

@@ -35,7 +35,7 @@ from query_api.queries.product_facets import (
     facets_with_page,
 )
 from query_api.queries.stores import STORE_SOURCE, store, store_sort
-from query_api.understanding import Understood, preferences
+from query_api.understanding import Understood, as_typed, preferences
 
 PRODUCT_TEXT_FIELDS = ["name^3", "name.prefix^0.5", "brand.text^2", "categories.text^1.5", "description"]
 
@@ -140,13 +140,15 @@ class ProductSearch:
             **(FACET_AGGS if facets_with_page(params) else {}),
         }
         text, filters = self._matching(aggs)
-        base = {
+        base: dict[str, Any] = {
             "bool": {
                 "must": text or [{"match_all": {}}],
                 "filter": filters,
                 "must_not": [INACTIVE_STORE],
             }
         }
+        if should := as_typed(self.understood):
+            base["bool"]["should"] = should
         functions = preferences(self.understood, self.quebec_boost)
         if location and params["sort"] == "relevance":
             functions.append(distance_decay("merchant.location", location, radius_km))

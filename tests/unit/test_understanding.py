@@ -1,6 +1,13 @@
 """The interpretation step: raw q -> the words to match, what was understood, and its weights."""
 
-from query_api.understanding import PREFER_CERTIFIED, PREFER_QUEBEC, Understood, preferences, understand
+from query_api.understanding import (
+    PREFER_CERTIFIED,
+    PREFER_QUEBEC,
+    Understood,
+    as_typed,
+    preferences,
+    understand,
+)
 
 
 def test_plain_words_are_left_alone():
@@ -59,3 +66,10 @@ def test_merchant_searches_look_for_places_but_not_intents():
     understood = understand("fromagerie locale à Trois-Rivières", intents=False)
     assert understood.words == "fromagerie locale"
     assert (understood.quebec, understood.place.place.name) == (False, "Trois-Rivières")
+
+
+def test_intents_taken_out_of_q_still_rank_a_name_that_says_them_first():
+    assert as_typed(understand("fraises du Québec")) == [
+        {"match_phrase": {"name": {"query": "fraises du Québec", "analyzer": "french_text", "boost": 10}}}
+    ]
+    assert as_typed(understand("fraises")) == [] and as_typed(None) == []
