@@ -3,17 +3,20 @@
 Only when the strict search (every word must match, within the radius) found nothing, and never
 with ``literal=true``:
 
-1. One counting request (an ``_msearch`` of ``size: 0`` searches, under the search's own filters)
-   tells, for each word, how many listings (merchants) contain it within the radius and within a wider one
-   (``WIDER_FACTOR`` × the radius, at most ``MAX_RADIUS_KM``; only when the search has a location).
-2. Words no listing contains within the radius are dropped (« gâteau anniversaire » → the word
-   the catalogue has). When every word is found alone but never together, the least informative
-   one, the word the most listings contain, is dropped (« saucisses maison » → « saucisses »). One
-   word left must match; of several left, any may (more of them rank higher). French stop words
-   (« de », « la ») are neither counted nor reported.
-3. When no word is found within the radius, the wider radius is tried the same way, and the
-   answer says how far it looked.
-4. When no word is found anywhere, the answer stays empty ("did you mean" is not built yet).
+1. One counting request (an ``_msearch`` of ``size: 0`` searches, under the search's own
+   filters) tells, for each word, how many listings (merchants) contain it within the radius and
+   within a wider one (``WIDER_FACTOR`` × the radius, at most ``MAX_RADIUS_KM``; only when the
+   search has a location), and how many match every word within the wider one.
+2. With a location, when some listings match every word within the wider radius, the words are
+   kept whole and the radius is widened (« sirop d'érable » sold out nearby: the nearest other
+   stores that have it).
+3. Else, words no listing contains within the radius are dropped (« gâteau anniversaire » → the
+   word the catalogue has). When every word is found alone but never together, the least
+   informative one, the word the most listings contain, is dropped (« saucisses maison » →
+   « saucisses »). One word left must match; of several left, any may (more of them rank higher).
+   French stop words (« de », « la ») are neither counted nor reported.
+4. When no word is found within the radius, the wider radius is tried the same way.
+5. When no word is found anywhere, the answer stays empty ("did you mean" is not built yet).
 
 The relaxed search is then run like any other (its page, then its stores). The answer says what was
 relaxed: ``"relaxed": {"dropped": ["maison"], "matching": "any", "radius_km": 100}`` (``radius_km``
@@ -45,10 +48,11 @@ class Relaxed:
     words: list[str]  # the words kept, as typed
     dropped: list[str]
     radius_km: float | None = None  # the wider radius, when it had to be widened
+    every_word: bool = False  # the words kept must all match (every word of q, further away)
 
     @property
     def any_word(self) -> bool:
-        return len(self.words) > 1
+        return len(self.words) > 1 and not self.every_word
 
     def echo(self) -> dict[str, Any]:
         out: dict[str, Any] = {"dropped": self.dropped, "matching": "any" if self.any_word else "all"}
@@ -61,10 +65,14 @@ def wider_radius(radius_km: float) -> float:
     return min(MAX_RADIUS_KM, radius_km * WIDER_FACTOR)
 
 
-def decide(words: list[str], near: list[int], wide: list[int] | None, radius_km: float) -> Relaxed | None:
+def decide(
+    words: list[str], near: list[int], wide: list[int] | None, radius_km: float, whole_wide: int = 0
+) -> Relaxed | None:
     """Which words to keep, and whether to widen the radius, from each word's listing counts within
-    the radius (``near``) and the wider one (``wide``; None without a location). None: nothing to
-    relax into."""
+    the radius (``near``) and the wider one (``wide``; None without a location), and the listings
+    matching every word in the wider one (``whole_wide``). None: nothing to relax into."""
+    if whole_wide:  # every word, a little further away: the shopper's words kept whole
+        return Relaxed(list(words), [], wider_radius(radius_km), every_word=True)
     for counts, widened in ((near, None), (wide, wider_radius(radius_km))):
         if counts is None:
             continue
@@ -110,14 +118,18 @@ def relax(es: Elasticsearch, search: S) -> tuple[S, Relaxed] | None:
             return None
         relaxed = Relaxed([], [], wider)
     else:
-        asked = [(w, radius) for w in words] + ([(w, wider) for w in words] if located else [])
+        asked = [(w, radius) for w in words]
+        if located:
+            asked += [(w, wider) for w in words] + [(" ".join(words), wider)]
         counts = _counts(es, search, asked)
-        near, wide = counts[: len(words)], (counts[len(words) :] if located else None)
-        found = decide(words, near, wide, search.where.radius_km)
+        n = len(words)
+        near, wide = counts[:n], (counts[n : 2 * n] if located else None)
+        found = decide(words, near, wide, search.where.radius_km, counts[2 * n] if located else 0)
         if found is None:
             return None
         relaxed = found
-    return search.relaxed(" ".join(relaxed.words), relaxed.radius_km, relaxed.any_word), relaxed
+    q = search.params["q"] if relaxed.every_word else " ".join(relaxed.words)
+    return search.relaxed(q, relaxed.radius_km, relaxed.any_word), relaxed
 
 
 def _counts(es: Elasticsearch, search: Relaxable, asked: list[tuple[str | None, float]]) -> list[int]:

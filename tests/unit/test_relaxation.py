@@ -32,3 +32,10 @@ def test_the_answer_says_what_was_relaxed():
     assert Relaxed(["miel"], ["maison"]).echo() == {"dropped": ["maison"], "matching": "all"}
     assert Relaxed(["miel", "pain"], []).echo() == {"dropped": [], "matching": "any"}
     assert Relaxed(["miel"], [], 40.0).echo() == {"dropped": [], "matching": "all", "radius_km": 40.0}
+
+
+def test_with_a_location_every_word_further_away_comes_before_dropping_any():
+    relaxed = decide(["sirop", "d'érable"], [12, 0], [40, 9], 25, whole_wide=9)
+    assert relaxed == Relaxed(["sirop", "d'érable"], [], 100.0, every_word=True)
+    assert not relaxed.any_word
+    assert relaxed.echo() == {"dropped": [], "matching": "all", "radius_km": 100.0}
