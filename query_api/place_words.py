@@ -46,9 +46,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from query_api import places
+from query_api.schemas import MAX_QUERY_TERMS
 
 LOCATION, ORIGIN = "location", "origin"
-MAX_WORDS = 20  # the API caps q at 20 words; beyond that, words are not searched for places
 
 _STRONG_CUES = tuple(
     tuple(c.split())
@@ -95,7 +95,7 @@ class PlaceMatch:
 
 def find_in_words(q: str) -> PlaceMatch | None:
     """The place ``q`` names, if any (the rules are the module's docstring)."""
-    tokens = q.split()[:MAX_WORDS]
+    tokens = q.split()[:MAX_QUERY_TERMS]  # the API refuses more; beyond, no place is looked for
     if not tokens:
         return None
     keys = [_fold(t) for t in tokens]

@@ -36,11 +36,11 @@ import mappings
 from indexer.records.text import fold
 from query_api.engine import msearch
 from query_api.queries.common import Where
+from query_api.schemas import MAX_QUERY_TERMS
 
 S = TypeVar("S", bound="Relaxable")
 WIDER_FACTOR = 4.0
 MAX_RADIUS_KM = 500.0
-MAX_WORDS = 20  # as the request schema allows
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +108,7 @@ class Relaxable(Protocol):
 def relax(es: Elasticsearch, search: S) -> tuple[S, Relaxed] | None:
     """The relaxed search of a strict ``search`` that found nothing, or None (one counting request)."""
     stop = _stop_words()
-    words = [w for w in (search.params.get("q") or "").split() if fold(w) not in stop][:MAX_WORDS]
+    words = [w for w in (search.params.get("q") or "").split() if fold(w) not in stop][:MAX_QUERY_TERMS]
     located = search.where.location is not None
     if not words and not located:
         return None

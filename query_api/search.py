@@ -23,33 +23,29 @@ bp = Blueprint("search", __name__, url_prefix="/v1", description="The shoppers' 
 
 
 def _where(params: dict[str, Any], understood: Understood | None = None) -> Where:
-    """The search's place: ``near=`` resolved (an unknown name is a 400 with close ones), lat/lon,
-    or a place the interpretation step found in the words (with the radius that suits it)."""
+    """The search's place: a place the interpretation step found in the words (with the radius that
+    suits it), ``near=`` resolved (an unknown name is a 400 with close ones), or lat/lon."""
+    radius = params.get("radius_km", DEFAULT_RADIUS_KM)
     if understood and understood.place:
         place = understood.place.place
-        location = (place.lat, place.lon)
-        echo = {"near": place.name, "lat": place.lat, "lon": place.lon, "radius_km": place.radius_km}
-        return Where(location, place.radius_km, echo)
-    if "near" in params:
+        radius = place.radius_km
+    elif "near" in params:
         try:
             place = places.resolve(params["near"])
         except places.UnknownPlace as e:
             raise ApiError(400, str(e), {"near": [str(e)], "suggestions": e.suggestions}) from None
         except ValueError as e:
             raise ApiError(400, str(e), {"near": [str(e)]}) from None
-        location = (place.lat, place.lon)
-        echo = {"near": place.name, "lat": place.lat, "lon": place.lon}
     elif "lat" in params:
-        location = (params["lat"], params["lon"])
-        echo = {"lat": params["lat"], "lon": params["lon"]}
+        echo = {"lat": params["lat"], "lon": params["lon"], "radius_km": radius}
+        return Where((params["lat"], params["lon"]), radius, echo)
     else:
         return Where()
-    radius = params.get("radius_km", DEFAULT_RADIUS_KM)
-    echo["radius_km"] = radius
-    return Where(location, radius, echo)
+    echo = {"near": place.name, "lat": place.lat, "lon": place.lon, "radius_km": radius}
+    return Where((place.lat, place.lon), radius, echo)
 
 
-def _answer(search: MerchantSearch | Suggestions) -> Response:
+def _answer(search: Suggestions) -> Response:
     """Runs a shopper search and hands its event to analytics (sent after the answer)."""
     found = search.run(get_engine())
     g.search_event = analytics.Search(

@@ -70,14 +70,6 @@ def understand(q: str, *, located: bool = False, intents: bool = True) -> Unders
     )  # fmt: skip
 
 
-def as_typed(understood: Understood | None) -> list[dict[str, Any]]:
-    """``should`` clauses for a search whose intents were taken out of q: a listing whose name says
-    them too (« Fraises du Québec ») ranks higher, though the words no longer have to match."""
-    if not understood or not (understood.quebec or understood.certifications):
-        return []
-    return [{"match_phrase": {"name": {"query": understood.asked, "analyzer": "french_text", "boost": 10}}}]
-
-
 def preferences(understood: Understood | None, standing_quebec_boost: float) -> list[dict[str, Any]]:
     """The ``function_score`` functions of a product search: the standing Quebec boost, stronger
     when the shopper asked for Quebec-made products, and a weight for the certifications asked."""

@@ -12,6 +12,7 @@ from indexer.records.visibility import INACTIVE_STORE
 from panier_core.settings import Settings
 from query_api.engine import msearch
 from query_api.queries.common import (
+    PLAIN_ANALYZER,
     Found,
     Location,
     Where,
@@ -35,7 +36,7 @@ from query_api.queries.product_facets import (
     facets_with_page,
 )
 from query_api.queries.stores import STORE_SOURCE, store, store_sort
-from query_api.understanding import Understood, as_typed, preferences
+from query_api.understanding import Understood, preferences
 
 PRODUCT_TEXT_FIELDS = ["name^3", "name.prefix^0.5", "brand.text^2", "categories.text^1.5", "description"]
 
@@ -293,6 +294,14 @@ class ProductSearch:
         if "zoom" in params:
             answer["clusters"] = clusters(aggregations)
         return Found(answer, total, page["took"])
+
+
+def as_typed(understood: Understood | None) -> list[dict[str, Any]]:
+    """``should`` clauses for a search whose intents were taken out of q: a listing whose name says
+    them too (« Fraises du Québec ») ranks higher, though the words no longer have to match."""
+    if not understood or not (understood.quebec or understood.certifications):
+        return []
+    return [{"match_phrase": {"name": {"query": understood.asked, "analyzer": PLAIN_ANALYZER, "boost": 10}}}]
 
 
 def _product_keys(page: dict[str, Any]) -> list[str]:

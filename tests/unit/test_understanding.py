@@ -1,10 +1,10 @@
 """The interpretation step: raw q -> the words to match, what was understood, and its weights."""
 
+from query_api.queries.products import as_typed
 from query_api.understanding import (
     PREFER_CERTIFIED,
     PREFER_QUEBEC,
     Understood,
-    as_typed,
     preferences,
     understand,
 )
