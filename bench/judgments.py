@@ -191,7 +191,8 @@ class JudgedQuery:
     rules: list[tuple[int, Rule]]
 
     def grade(self, record: Record) -> int:
-        return max((g for g, rule in self.rules if rule.matches(record)), default=0)
+        """The highest grade whose rule matches (``rules`` are kept highest grade first)."""
+        return next((g for g, rule in self.rules if rule.matches(record)), 0)
 
 
 def load_queries(path: Path = QUERIES_FILE) -> list[JudgedQuery]:
@@ -203,7 +204,7 @@ def load_queries(path: Path = QUERIES_FILE) -> list[JudgedQuery]:
         seen.add(raw["id"])
         params = {"q": raw["q"]}
         params.update({k: str(raw[k]) for k in ("near", "lat", "lon", "radius_km") if k in raw})
-        rules = [(int(g), Rule(where)) for g, where in raw["judgments"]]
+        rules = sorted(((int(g), Rule(where)) for g, where in raw["judgments"]), key=lambda r: -r[0])
         queries.append(
             JudgedQuery(raw["id"], raw["q"], raw["endpoint"], raw["class"], raw.get("place"), params, rules)
         )

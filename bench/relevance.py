@@ -33,7 +33,6 @@ from panier_core.engine import build_client
 from panier_core.settings import Settings
 
 PORT = 9710
-PER_PAGE = 10
 
 
 def write_catalogue(directory: Path) -> tuple[Path, Path]:
@@ -92,7 +91,7 @@ def run_queries(settings: Settings, catalogue: j.Catalogue, queries: list[j.Judg
     client = create_app(settings).test_client()
     outcomes = []
     for query in queries:
-        response = client.get(f"/v1/{query.endpoint}?{urlencode({**query.params, 'per_page': PER_PAGE})}")
+        response = client.get(f"/v1/{query.endpoint}?{urlencode({**query.params, 'per_page': j.K})}")
         if response.status_code != 200:
             raise RuntimeError(f"{query.id} {query.q!r}: HTTP {response.status_code} {response.get_json()}")
         outcomes.append(j.outcome(query, catalogue, response.get_json()))

@@ -32,7 +32,7 @@ def apply_changes(obj: Context, path: Path, rejects_path: Path | None) -> None:
         f"+ {report.rejected:,} rejected; {report.written:,} documents written"
     )
     if rejects.count:
-        click.echo(f"Rejects: {rejects.count:,} in {rejects.path}")
+        click.echo(rejects.summary().lstrip())
         sys.exit(EXIT_REJECTS)
 
 

@@ -123,10 +123,11 @@ def reindex(obj: Context, what: str, source: Path, rejects_path: Path | None, ke
 
 @click.command()
 @click.argument("what", type=click.Choice(["merchants", "products"]))
+@click.option("--break-lock", is_flag=True, help="Remove a stale lock left by a reindex that died.")
 @click.pass_obj
-def rollback(obj: Context, what: str) -> None:
+def rollback(obj: Context, what: str, break_lock: bool) -> None:
     """Point the alias back at the previous index kept by the last reindex."""
-    left, now, replayed = rollback_alias(obj.es, obj.settings, what)
+    left, now, replayed = rollback_alias(obj.es, obj.settings, what, break_lock=break_lock)
     click.echo(
         f"{obj.settings.alias(what)}: {left} -> {now} "
         f"({replayed:,} changes logged since {left} was built replayed into it)"

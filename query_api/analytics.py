@@ -137,9 +137,9 @@ class Recorder:
         interval: float = 1.0,
         timeout: float = 1.0,
     ):
-        # Imported here, not at module level: `panier init` imports this module, and `panier up`
-        # then serves from the same process; prometheus_client must first be imported after
-        # `panier serve` has chosen its multiprocess directory.
+        # Imported here, not at module level: prometheus_client must first be imported after
+        # `panier serve` has chosen its multiprocess directory, and `panier up` runs its other
+        # steps in the same process before serving.
         from query_api import metrics
 
         self.stream = data_stream(settings)
@@ -245,7 +245,7 @@ class Recorder:
                 index=self.stream,
                 operations=bulk_items.create_body(docs),
                 require_data_stream=True,  # never an ordinary index if the template is missing
-                filter_path="errors,items.*.status,items.*.error.type,items.*.error.reason",
+                filter_path=bulk_items.FILTER_PATH,
             )
         except (elasticsearch.TransportError, elasticsearch.ApiError) as e:
             dropped.labels("engine").inc(len(batch))

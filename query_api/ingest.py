@@ -95,14 +95,14 @@ def _items() -> list[Any]:
     return items
 
 
-def _ingest(parse) -> Response:
+def _ingest(parse_item) -> Response:
     owner = _merchant()
     items = _items()
     results: list[dict[str, Any] | None] = [None] * len(items)
     valid: list[tuple[int, Change]] = []
     for i, item in enumerate(items):
         try:
-            valid.append((i, parse(item)))
+            valid.append((i, parse_item(item)))
         except ValidationError as e:
             item_id = item.get("id") if isinstance(item, dict) else None
             results[i] = {
@@ -133,7 +133,7 @@ def _ingest(parse) -> Response:
 
 # For the OpenAPI document: the key the endpoints ask for, and what a 200 holds.
 MERCHANT_KEY = [{"MerchantKey": []}]
-RESULTS = "One result per item (applied, stale, invalid, forbidden, not_found)"
+RESULTS = f"One result per item ({', '.join(CODES)})"
 
 
 def _batch(items: Any) -> dict[str, Any]:

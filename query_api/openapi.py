@@ -72,9 +72,6 @@ class Blueprint(flask_smorest.Blueprint):
 class _Api(flask_smorest.Api):
     ERROR_SCHEMA = responses.Error  # the "default" answer of every operation
 
-    def _register_error_handlers(self) -> None:
-        """None: errors.py answers every error."""
-
     def _register_pagination_header(self) -> None:
         """None: no route pages with flask-smorest's headers (pages are in the answers)."""
 

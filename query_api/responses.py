@@ -4,8 +4,8 @@ Views build plain dicts (dumping each hit through marshmallow would cost more th
 request) and send them with ``json_response``; the routes' ``@bp.response`` only documents them.
 ``tests/integration/test_api_search.py`` loads real answers of every search, page and health
 through these schemas with unknown fields refused (and the ingest tests the ingest answer), so the
-documented shape and the served one cannot drift apart; errors are checked against their one shape
-by ``test_api_errors.py``.
+documented shape and the served one cannot drift apart. Errors have one shape (``errors.py``
+builds it, ``Error`` documents it), which ``test_api_errors.py`` checks for each status.
 """
 
 from __future__ import annotations

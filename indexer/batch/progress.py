@@ -13,7 +13,7 @@ from tabulate import tabulate
 from tqdm import tqdm
 
 if TYPE_CHECKING:
-    from indexer.batch.reindexing import LoadReport
+    from indexer.batch.report import LoadReport
 
 LOG_EVERY_SECONDS = 5.0
 

@@ -7,6 +7,7 @@ marked ``building`` in its mapping's ``_meta``) and leaves the live alias where 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
@@ -66,7 +67,7 @@ def reindex_all(
     """
     options = options or ReindexOptions()
     since = options.changes_since or export_time([path for _, path in files])
-    run = ReindexOptions(options.bulk, options.keep, options.max_rejected, options.break_lock, since)
+    run = dataclasses.replace(options, changes_since=since)
     reports: list[LoadReport] = []
     merchants: dict[str, dict[str, Any]] | None = None
     for kind, path in files:

@@ -11,8 +11,9 @@ One ``Applier.apply(batch)`` call:
    id): a concurrent writer makes the item fail with 409 and the record is read and merged again;
 4. carries merchants' new fields to their listings.
 
-Documents are read with ``mget`` (up to four reads a batch: the owner check, the merchants new
-listings need, and the merchants and listings as they are just before writing).
+Documents are read with ``mget``: four reads a batch (the owner check, the merchants new listings
+need, and the merchants and listings as they are just before writing), plus one per extra target
+while a reindex is going live.
 
 Writes go to the live aliases and, while a full reindex is about to go live, also to the
 ``<alias>-next`` alias of the index it built (see ``indexer.batch.reindexing``).

@@ -63,7 +63,7 @@ def log(es: Elasticsearch, settings: Settings, changes: list[Change], source: st
         }
         for change in changes
     )
-    body = bulk_items.create_body(entries)
+    body = bulk_items.create_body(entries, default=str)  # a change's raw values, as validated
     response = es.bulk(operations=body, index=index, filter_path=bulk_items.FILTER_PATH)
     refused = bulk_items.first_error(response)
     if refused:

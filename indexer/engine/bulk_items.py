@@ -8,7 +8,7 @@ an engine error reads in a rejects file" have one definition.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,13 +66,14 @@ def action_line(op: str, meta: dict[str, Any]) -> bytes:
     return orjson.dumps({op: meta}) + b"\n"
 
 
-def source_line(document: dict[str, Any]) -> bytes:
-    return orjson.dumps(document, default=str) + b"\n"
+def source_line(document: dict[str, Any], default: Callable[[Any], Any] | None = None) -> bytes:
+    """One document as a line; a value orjson cannot write raises unless ``default`` converts it."""
+    return orjson.dumps(document, default=default) + b"\n"
 
 
-def create_body(documents: Iterable[dict[str, Any]]) -> bytes:
+def create_body(documents: Iterable[dict[str, Any]], default: Callable[[Any], Any] | None = None) -> bytes:
     """``create`` items with engine-assigned ids, into the index or data stream named by the request."""
-    return b"".join(CREATE + source_line(doc) for doc in documents)
+    return b"".join(CREATE + source_line(doc, default) for doc in documents)
 
 
 def results(response: Any) -> Iterator[ItemResult]:
