@@ -148,5 +148,12 @@ def direct_call(es: Elasticsearch, settings: Settings, kind: str, params: dict) 
 
         return products
     merchants = MerchantSearch(p, where, settings)
-    body = merchants.request()
-    return lambda: es.search(index=merchants.index, **body)["took"]
+    if not p.get("q"):
+        body = merchants.request()
+        return lambda: es.search(index=merchants.index, **body)["took"]
+
+    def merchants_with_words() -> object:  # the carriers among the listings, then the merchants
+        carriers, took = merchants.find_carriers(es)
+        return took + es.search(index=merchants.index, **merchants.request(carriers))["took"]
+
+    return merchants_with_words

@@ -19,6 +19,8 @@ import marshmallow as ma
 from environs import Env, EnvValidationError
 
 DEFAULT_ES_URL = "http://127.0.0.1:9200"
+DEVELOPMENT_CURSOR_SECRET = "panier-development-cursor-secret"  # public by design: production sets its own
+MIN_SECRET_CHARS = 16
 _PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 
@@ -112,6 +114,15 @@ class Settings:
         parser="names",
         help="origins allowed to call the API from a browser, e.g. https://panier.example; none = no CORS",
     )
+    # Signs the merchants search's next_cursor (query_api/cursors.py). The default is public (it is
+    # in this file): fine on a developer's machine, and production must set its own.
+    cursor_secret: str = setting(
+        "PANIER_CURSOR_SECRET",
+        DEVELOPMENT_CURSOR_SECRET,
+        help="signs next_cursor so that a client cannot forge or alter one; production must set it",
+        documented="a development value",
+        repr=False,
+    )
     # Which blueprints an API process serves: "search" (shoppers) and/or "ingest" (merchants).
     api_parts: tuple[str, ...] = setting(
         "PANIER_API", ("search", "ingest"), parser="names", help="which parts an API process serves"
@@ -176,6 +187,8 @@ class Settings:
             raise SettingsError(
                 f"PANIER_ANALYTICS_ES_URL must start with http:// or https://, got {self.analytics_es_url!r}"
             )
+        if len(self.cursor_secret) < MIN_SECRET_CHARS:
+            raise SettingsError(f"PANIER_CURSOR_SECRET must be at least {MIN_SECRET_CHARS} characters long")
         if self.analytics_queue_size < 1:
             raise SettingsError(f"PANIER_ANALYTICS_QUEUE_SIZE must be ≥ 1, got {self.analytics_queue_size}")
         if not re.fullmatch(r"\d+[mg]", self.local_es_heap):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import unquote_to_bytes
+
 from elasticsearch import Elasticsearch
 from flask import Flask, abort, request
 
 from panier_core.settings import Settings
 
 MAX_BODY_BYTES = 64 * 1024
+NOT_UTF8 = "not valid UTF-8 once percent-decoded (send the text's UTF-8 bytes, percent-encoded)"
 
 
 def create_app(settings: Settings | None = None, client: Elasticsearch | None = None) -> Flask:
@@ -32,6 +36,13 @@ def create_app(settings: Settings | None = None, client: Elasticsearch | None = 
         if (request.content_length or 0) > limit:
             abort(413)
 
+    @app.before_request
+    def refuse_invalid_utf8() -> None:
+        # Werkzeug would pass such bytes on altered (q=%FF as the text "%FF"): a 400 instead.
+        bad = not_utf8(request.environ.get("PATH_INFO", ""), request.query_string)
+        if bad:
+            raise errors.ApiError(400, "the URL is not valid UTF-8", bad)
+
     if "search" in settings.api_parts:
         app.register_blueprint(search.bp)
         openapi.init_app(app)  # the whole API's document, served with the shoppers' part
@@ -42,3 +53,26 @@ def create_app(settings: Settings | None = None, client: Elasticsearch | None = 
 
         CORS(app, origins=list(settings.cors_origins), methods=["GET", "OPTIONS"], max_age=600)
     return app
+
+
+def not_utf8(path: str, query: bytes) -> dict[str, Any]:
+    """The parts of a URL that are not UTF-8 once percent-decoded: ``_path``, or each parameter by
+    name; ``path`` as WSGI gives it (decoded, its bytes as latin-1), ``query`` as sent."""
+    bad: dict[str, Any] = {}
+    if not _utf8(path.encode("latin-1", "replace")):
+        bad["_path"] = [NOT_UTF8]
+    if _utf8(unquote_to_bytes(query)):  # the usual case: all of it at once
+        return bad
+    for part in query.split(b"&"):
+        name, _, value = (unquote_to_bytes(p.replace(b"+", b" ")) for p in part.partition(b"="))
+        if not (_utf8(name) and _utf8(value)):
+            bad[name.decode("utf-8", "replace") or "_query"] = [NOT_UTF8]
+    return bad
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

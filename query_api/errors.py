@@ -1,8 +1,10 @@
 """One error shape for every failure: ``{"error": {"status": N, "message": "...", "fields": {...}}}``.
 
-400 invalid parameters (with each field and its reason), 404 unknown ids and routes, 405, 413
-request too large, 503 with Retry-After when the engine is unreachable or too slow; anything else
-is a logged 500 that no test may ever see.
+400 invalid parameters (with each field and its reason, invalid UTF-8 in the URL too), 404 unknown
+ids and routes, 405 with ``Allow``, 413 request too large, 415 a body of another media type, 503
+with Retry-After (every 503, whoever answers it) when the engine is unreachable, too slow or the
+catalogue is not loaded; anything else is a logged 500 that no test may ever see
+(tests/conftest.py fails the test that causes one).
 """
 
 from __future__ import annotations
@@ -10,19 +12,27 @@ from __future__ import annotations
 from typing import Any
 
 import elasticsearch
-from flask import Flask, jsonify
+from flask import Flask, Response, jsonify
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 RETRY_AFTER_SECONDS = 5
+CATALOGUE_RETRY_AFTER_SECONDS = 60  # a catalogue being loaded takes minutes, not seconds
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str, fields: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        fields: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         super().__init__(message)
         self.status = status
         self.message = message
         self.fields = fields
+        self.headers = headers
 
 
 def error_response(status: int, message: str, fields: dict[str, Any] | None = None, headers=None):
@@ -49,13 +59,17 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(ApiError)
     def api_error(e: ApiError):
-        return error_response(e.status, e.message, e.fields)
+        return error_response(e.status, e.message, e.fields, e.headers)
 
     @app.errorhandler(elasticsearch.NotFoundError)
     def not_found(e: elasticsearch.NotFoundError):
         if e.error == "index_not_found_exception":
             app.logger.error("engine index missing: %s", e)
-            return error_response(503, "the catalogue is not loaded yet", headers={"Retry-After": "60"})
+            return error_response(
+                503,
+                "the catalogue is not loaded yet",
+                headers={"Retry-After": str(CATALOGUE_RETRY_AFTER_SECONDS)},
+            )
         return error_response(404, "not found")
 
     @app.errorhandler(elasticsearch.ConnectionError)
@@ -82,7 +96,17 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):
         messages = {404: "no such endpoint", 405: "method not allowed", 413: "request body too large"}
-        return error_response(e.code or 500, messages.get(e.code or 500, e.description or e.name))
+        # The exception's own headers (405's Allow, ...), but our body and its Content-Type.
+        headers = {k: v for k, v in e.get_headers() if k.lower() != "content-type"}
+        status = e.code or 500
+        return error_response(status, messages.get(status, e.description or e.name), headers=headers)
+
+    @app.after_request
+    def retry_after_every_503(response: Response) -> Response:
+        """Every 503 says when to come back, whichever handler or route answered it."""
+        if response.status_code == 503 and "Retry-After" not in response.headers:
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(e: Exception):

@@ -54,6 +54,9 @@ class IngestAnswer(Schema):
 
 MAX_ITEMS = 1_000
 MAX_BODY_BYTES = 1024 * 1024
+# What each endpoint reads (the OpenAPI document's requestBody says the same); any other is a 415.
+STOCK_MEDIA_TYPES = ("application/json",)
+CHANGES_MEDIA_TYPES = ("application/x-ndjson", "application/json")
 CODES = {APPLIED: 200, STALE: 200, "invalid": 400, FORBIDDEN: 403, NOT_FOUND: 404, "rejected": 422}
 
 
@@ -72,7 +75,16 @@ def _merchant() -> str:
     return merchant
 
 
-def _items() -> list[Any]:
+def _items(media_types: tuple[str, ...]) -> list[Any]:
+    """The request's items, from a body of one of ``media_types`` (else 415), in UTF-8."""
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if request.mimetype not in media_types or charset not in ("utf-8", "utf8"):
+        raise ApiError(
+            415,
+            f"send the body as {' or '.join(media_types)} (UTF-8); "
+            f"got Content-Type: {request.content_type or '(none)'}",
+            headers={"Accept": ", ".join(media_types)},
+        )
     body = request.get_data(cache=False)
     if not body.strip():
         raise ApiError(400, "the body is empty; send a JSON array of items")
@@ -95,9 +107,9 @@ def _items() -> list[Any]:
     return items
 
 
-def _ingest(parse_item) -> Response:
+def _ingest(parse_item, media_types: tuple[str, ...]) -> Response:
     owner = _merchant()
-    items = _items()
+    items = _items(media_types)
     results: list[dict[str, Any] | None] = [None] * len(items)
     valid: list[tuple[int, Change]] = []
     for i, item in enumerate(items):
@@ -149,7 +161,7 @@ def _batch(items: Any) -> dict[str, Any]:
     },
 )
 @bp.response(200, IngestAnswer, description=RESULTS)
-@bp.errors(400, 401, 403, 413, 503)
+@bp.errors(400, 401, 403, 413, 415, 503)
 def stock() -> Response:
     """Stock (and price) of the caller's own listings: a JSON array of at most 1,000 items
 
@@ -161,7 +173,7 @@ def stock() -> Response:
             raise ValidationError("an item must be a JSON object")
         return stock_change(STOCK_ITEM.load(item))
 
-    return _ingest(parse)
+    return _ingest(parse, STOCK_MEDIA_TYPES)
 
 
 @bp.post("/changes")
@@ -176,7 +188,7 @@ def stock() -> Response:
     },
 )
 @bp.response(200, IngestAnswer, description=RESULTS)
-@bp.errors(400, 401, 403, 413, 503)
+@bp.errors(400, 401, 403, 413, 415, 503)
 def change_lines() -> Response:
     """Change lines (upsert, delete, stock) for the caller's own listings, as in changes.jsonl"""
-    return _ingest(parse)
+    return _ingest(parse, CHANGES_MEDIA_TYPES)

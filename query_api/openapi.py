@@ -31,6 +31,7 @@ ERRORS = {
     403: "The key's merchant is not active",
     404: "Unknown id",
     413: "More than 1,000 items or 1 MB",
+    415: "A body of another media type than the endpoint reads (the Accept header lists them)",
     503: "The engine is unreachable or too slow (Retry-After header)",
 }
 

@@ -12,9 +12,9 @@ with ``literal=true``:
    stores that have it).
 3. Else, words no listing contains within the radius are dropped (« gâteau anniversaire » → the
    word the catalogue has). When every word is found alone but never together, the least
-   informative one, the word the most listings contain, is dropped (« saucisses maison » →
-   « saucisses »). One word left must match; of several left, any may (more of them rank higher).
-   French stop words (« de », « la ») are neither counted nor reported.
+   informative one, the word the most listings contain (of equals, the last typed), is dropped
+   (« saucisses maison » → « saucisses »). One word left must match; of several left, any may
+   (more of them rank higher). French stop words (« de », « la ») are neither counted nor reported.
 4. When no word is found within the radius, the wider radius is tried the same way.
 5. When no word is found anywhere, the answer stays empty ("did you mean" is not built yet).
 
@@ -80,8 +80,9 @@ def decide(
         if not found:
             continue
         if len(found) == len(words) > 1 and widened is None:
-            # each word is found, never all together: the least informative goes
-            found.pop(max(found, key=found.__getitem__))
+            # each word is found, never all together: the least informative goes (of equals, the
+            # last typed: the first words usually say what is sought, the last ones qualify it)
+            found.pop(max(reversed(found), key=found.__getitem__))
         kept = [w for w in words if w in found]
         return Relaxed(kept, [w for w in words if w not in found], widened)
     return None

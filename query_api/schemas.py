@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
+import math
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from indexer.records.schemas import SERVICES
+from query_api import cursors
 
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TERMS = 20  # caps the work a text query can ask of the engine, whatever its type
 MAX_PER_PAGE = 100
 MAX_WINDOW = 1_000  # page * per_page; deeper paging is refused
 MAX_RADIUS_KM = 500.0
+# The engine's distance decay takes half the radius written with three decimals, and refuses 0:
+# from 10 m, that half stays > 0 (5 m) and the distance filter's radius needs no exponent.
+MIN_RADIUS_KM = 0.01
 DEFAULT_RADIUS_KM = 25.0
 MAX_STORES = 10
 
@@ -41,7 +43,7 @@ class LocationParams(_Params):
     lon = fields.Float(validate=validate.Range(-180, 180), allow_nan=False)
     near = fields.String(validate=validate.Length(min=1, max=100))
     radius_km = fields.Float(
-        validate=validate.Range(0, MAX_RADIUS_KM, min_inclusive=False, error="must be > 0 and ≤ {max} km"),
+        validate=validate.Range(MIN_RADIUS_KM, MAX_RADIUS_KM, error="must be ≥ {min} and ≤ {max} km"),
         allow_nan=False,
     )
 
@@ -64,6 +66,8 @@ class BBox(fields.Field):
             min_lon, min_lat, max_lon, max_lat = (float(v) for v in str(value).split(","))
         except ValueError:
             raise ValidationError("must be min_lon,min_lat,max_lon,max_lat (four numbers)") from None
+        if not all(map(math.isfinite, (min_lon, min_lat, max_lon, max_lat))):
+            raise ValidationError("must be finite numbers (no nan or inf)")
         if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180 and -90 <= min_lat < max_lat <= 90):
             raise ValidationError("coordinates out of range, or min_lat ≥ max_lat")
         return {
@@ -98,25 +102,6 @@ def _sort(choices: tuple[str, ...]) -> fields.String:
     )
 
 
-class Cursor(fields.Field):
-    """An opaque position returned as ``next_cursor``: the sort values of the last hit."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            decoded = json.loads(base64.urlsafe_b64decode(str(value).encode() + b"=="))
-        except (ValueError, binascii.Error):
-            raise ValidationError("not a cursor returned by this API") from None
-        if not isinstance(decoded, list) or not decoded or len(decoded) > 4:
-            raise ValidationError("not a cursor returned by this API")
-        if not all(isinstance(v, str | int | float) for v in decoded):
-            raise ValidationError("not a cursor returned by this API")
-        return decoded
-
-
-def encode_cursor(sort_values: list[Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(sort_values).encode()).decode().rstrip("=")
-
-
 def _literal() -> fields.Boolean:
     return fields.Boolean(
         load_default=False,
@@ -128,8 +113,10 @@ def _literal() -> fields.Boolean:
 class MerchantSearchSchema(LocationParams, MapParams, PageParams):
     q = fields.String(validate=[validate.Length(max=MAX_QUERY_CHARS), _text])
     literal = _literal()
-    cursor = Cursor(
-        metadata={"type": "string", "description": "next_cursor of the previous page (deep paging)"}
+    # Opened (verified, then turned into the engine's search_after) by the route: query_api/cursors.py
+    cursor = fields.String(
+        validate=validate.Length(min=1, max=cursors.MAX_CHARS),
+        metadata={"description": "next_cursor of the previous page of the same search (deep paging)"},
     )
     category = fields.String(validate=validate.Length(min=1, max=100))
     service = fields.String(validate=validate.OneOf(SERVICES, error="must be one of {choices}"))

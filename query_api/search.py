@@ -10,8 +10,9 @@ from flask import Response, g, jsonify
 
 from indexer.engine.aliases import indices_of
 from query_api import analytics, places, responses
+from query_api.cursors import CursorError, Cursors
 from query_api.engine import get_engine, get_settings
-from query_api.errors import ApiError
+from query_api.errors import CATALOGUE_RETRY_AFTER_SECONDS, ApiError
 from query_api.openapi import Blueprint
 from query_api.queries import MerchantLookup, MerchantSearch, ProductPage, ProductSearch, Suggestions, Where
 from query_api.relaxation import relax
@@ -62,13 +63,24 @@ def merchants(params: dict[str, Any]) -> Response:
     """Search merchants: French full text, geo, filters, facets"""
     understood = _understood(params, intents=False)
     words = {"q": understood.words} if understood else {}
-    search = MerchantSearch({**params, **words}, _where(params, understood), get_settings())
-    return _relaxed_answer(search, params, understood)
+    where, settings = _where(params, understood), get_settings()
+    search = MerchantSearch({**params, **words}, where, settings)
+    cursors = Cursors(settings.cursor_secret, params)  # bound to the shopper's own parameters
+    if "cursor" in params:
+        try:
+            after = cursors.open(params["cursor"], search.request()["sort"])
+        except CursorError as e:
+            raise ApiError(400, "invalid parameters", {"cursor": [str(e)]}) from None
+        search = MerchantSearch({**params, **words, "cursor": after}, where, settings)
+    answer = _relaxed_answer(search, params, understood)
+    if answer["next_cursor"] is not None:
+        answer["next_cursor"] = cursors.seal(answer["next_cursor"])
+    return json_response(answer)
 
 
 def _relaxed_answer(
     search: MerchantSearch | ProductSearch, params: dict[str, Any], understood: Understood | None
-) -> Response:
+) -> dict[str, Any]:
     """Runs a search and, when it found nothing, its relaxed search (``query_api.relaxation``)."""
     found = search.run(get_engine())
     answer = found.answer | {"understood": understood.echo() if understood else None, "relaxed": None}
@@ -81,7 +93,7 @@ def _relaxed_answer(
         search.endpoint, params, search.where.echo, found.total, found.took,
         answer["understood"], answer["relaxed"],
     )  # fmt: skip
-    return json_response(answer)
+    return answer
 
 
 def _understood(params: dict[str, Any], *, intents: bool) -> Understood | None:
@@ -100,7 +112,7 @@ def products(params: dict[str, Any]) -> Response:
     understood = _understood(params, intents=True)
     words = {"q": understood.words} if understood else {}
     search = ProductSearch({**params, **words}, _where(params, understood), get_settings(), understood)
-    return _relaxed_answer(search, params, understood)
+    return json_response(_relaxed_answer(search, params, understood))
 
 
 @bp.get("/suggest")
@@ -134,10 +146,10 @@ def product(params: dict[str, Any], listing_id: str) -> Response:
 @bp.get("/health")
 @bp.response(200, responses.Health)
 @bp.errors(503)
-def health() -> Response | tuple[Response, int]:
+def health() -> Response | tuple[Response, int, dict[str, str]]:
     """Engine reachable and aliases present
 
-    200 when the engine answers and both aliases exist; 503 (with the reason) otherwise.
+    200 when the engine answers and both aliases exist; 503 with Retry-After (and the reason) otherwise.
     """
     settings = get_settings()
     es = get_engine()
@@ -154,5 +166,5 @@ def health() -> Response | tuple[Response, int]:
     }
     if missing:
         body["message"] = f"missing aliases: {', '.join(missing)} (run `panier init` or a reindex)"
-        return jsonify(body), 503
+        return jsonify(body), 503, {"Retry-After": str(CATALOGUE_RETRY_AFTER_SECONDS)}
     return jsonify(body)

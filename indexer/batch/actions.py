@@ -29,17 +29,7 @@ def merchants_from_alias(es: Elasticsearch, settings: Settings) -> dict[str, dic
     hits = helpers.scan(
         es,
         index=alias,
-        _source=[
-            "id",
-            "name",
-            "address",
-            "services",
-            "location",
-            "active",
-            "deleted",
-            "updated_at",
-            "versions",
-        ],
+        _source=documents.MERCHANT_FIELDS_SOURCE,
     )
     return {hit["_source"]["id"]: documents.merchant_fields(hit["_source"]) for hit in hits}
 

@@ -73,6 +73,21 @@ def merchant_version(merchant_doc: dict[str, Any]) -> int:
     return max(versions.get("doc", 0), versions.get("exists", 0)) or millis(merchant_doc["updated_at"])
 
 
+# What merchant_fields reads of an indexed merchant document (a scan's ``_source``).
+MERCHANT_FIELDS_SOURCE = [
+    "id",
+    "name",
+    "categories",
+    "address",
+    "services",
+    "location",
+    "active",
+    "deleted",
+    "updated_at",
+    "versions",
+]
+
+
 def merchant_fields(merchant_doc: dict[str, Any]) -> dict[str, Any]:
     """The part of a merchant document that its listings carry (from a new or an indexed merchant).
 
@@ -83,6 +98,7 @@ def merchant_fields(merchant_doc: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": merchant_doc["id"],
         "name": merchant_doc.get("name"),
+        "categories": merchant_doc.get("categories", []),  # its kinds: « érablière » on /v1/products
         "city": address.get("city"),
         "region": address.get("region"),
         "services": merchant_doc.get("services", []),

@@ -84,9 +84,19 @@ def _plausible(value: datetime) -> bool:
     return True
 
 
+NEEDS_TIME_ZONE = "needs a time zone (Z or an offset such as -05:00), e.g. 2026-11-20T14:03:00Z"
+
+
 def updated_at_field() -> fields.AwareDateTime:
-    """When the source system last changed the record: ISO 8601, in UTC when no offset is given."""
-    return fields.AwareDateTime(format="iso", default_timezone=UTC, required=True, validate=_plausible)
+    """When the source system last changed the record: ISO 8601 with its time zone (``Z`` or an
+    offset). One without is refused: which instant it names depends on the writer's time zone, and
+    ``updated_at`` orders every change to a record (issue 13)."""
+    return fields.AwareDateTime(
+        format="iso",
+        required=True,
+        validate=_plausible,
+        error_messages={"invalid_awareness": NEEDS_TIME_ZONE},
+    )
 
 
 class MerchantSchema(_Record):

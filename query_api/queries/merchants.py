@@ -1,4 +1,10 @@
-"""GET /v1/merchants: its engine request, and the answer made of the engine's."""
+"""GET /v1/merchants: its engine requests, and the answer made of the engine's.
+
+A search with words finds merchants by their own name, kinds, city and description, and also
+merchants whose listings match the words (« cretons », « homard »: the stores that sell them): a
+first request to the listings finds those carriers (``CARRIERS_MAX`` of them at most, those with
+the most matching listings), then the merchants request ranks merchants matching by their own words
+first and carriers after them (nearest first, with a location)."""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from indexer.records.visibility import INACTIVE_MERCHANT, INTERNAL_FIELDS
+from indexer.records.visibility import INACTIVE_MERCHANT, INACTIVE_STORE, INTERNAL_FIELDS
 from panier_core.settings import Settings
 from query_api.queries.common import (
     Found,
@@ -24,9 +30,13 @@ from query_api.queries.common import (
     paging,
     text_query,
 )
-from query_api.schemas import encode_cursor
 
 MERCHANT_TEXT_FIELDS = ["name^3", "name.prefix^0.5", "categories.text^2", "address.city.text", "description"]
+# What a listing must match for its merchant to carry the words: the product's own words, not its
+# store's (which the merchant's own fields already answer).
+CARRIER_TEXT_FIELDS = ["name^3", "brand.text^2", "categories.text^1.5"]
+CARRIERS_MAX = 500
+CARRIER_SCORE = 1.0  # below any merchant matching by its own words (their scores start near 2)
 FACET_AGGS: dict[str, Any] = {
     "category": {"terms": {"field": "categories", "size": 20}},
     "region": {"terms": {"field": "address.region", "size": 20}},
@@ -44,6 +54,7 @@ class MerchantSearch:
         self.where = where
         self.settings = settings
         self.index = settings.alias("merchants")
+        self.listings = settings.alias("products")
         self.any_word = any_word  # a relaxed search: merchants need not match every word
 
     def relaxed(self, q: str, radius_km: float | None, any_word: bool) -> MerchantSearch:
@@ -57,6 +68,34 @@ class MerchantSearch:
         text = [text_query(word, MERCHANT_TEXT_FIELDS)] if word else [{"match_all": {}}]
         query = {"bool": {"must": text, "filter": self._filters(radius_km), "must_not": [INACTIVE_MERCHANT]}}
         return {"size": 0, "track_total_hits": True, "query": query}
+
+    def carriers_request(self) -> dict[str, Any]:
+        """The merchants (ids) whose visible listings match the words, under this search's filters
+        as its listings see them, the ones with the most matching listings first."""
+        params, location = self.params, self.where.location
+        filters: list[dict[str, Any]] = []
+        if location:
+            filters.append(geo_filter("merchant.location", location, self.where.radius_km))
+        if "category" in params:
+            filters.append({"term": {"merchant.categories.folded": params["category"]}})
+        if "service" in params:
+            filters.append({"term": {"merchant.services": params["service"]}})
+        if "region" in params:
+            filters.append({"term": {"merchant.region.folded": params["region"]}})
+        if "bbox" in params:
+            filters.append({"geo_bounding_box": {"merchant.location": params["bbox"]}})
+        text = text_query(params["q"], CARRIER_TEXT_FIELDS, self.any_word)
+        return {
+            "size": 0,
+            "track_total_hits": False,
+            "query": {"bool": {"must": [text], "filter": filters, "must_not": [INACTIVE_STORE]}},
+            "aggs": {"carriers": {"terms": {"field": "merchant.id", "size": CARRIERS_MAX}}},
+        }
+
+    def find_carriers(self, es: Elasticsearch) -> tuple[list[str], int]:
+        """The carriers' ids (from ``carriers_request``) and the engine's ms."""
+        found = es.search(index=self.listings, request_cache=False, **self.carriers_request())
+        return [b["key"] for b in found["aggregations"]["carriers"]["buckets"]], found["took"]
 
     def _filters(self, radius_km: float) -> list[dict[str, Any]]:
         params, location = self.params, self.where.location
@@ -72,23 +111,23 @@ class MerchantSearch:
         return filters
 
     def run(self, es: Elasticsearch) -> Found:
-        request = self.request()
+        carriers = self.find_carriers(es)[0] if self.params.get("q") else []
+        request = self.request(carriers)
         return self.answer(request, es.search(index=self.index, **request))
 
-    def request(self) -> dict[str, Any]:
+    def request(self, carriers: list[str] | None = None) -> dict[str, Any]:
+        """The merchants request; ``carriers``: the merchants whose listings match the words."""
         params, location, radius_km = self.params, self.where.location, self.where.radius_km
         filters = self._filters(radius_km)
         aggs: dict[str, Any] = dict(FACET_AGGS)
         map_view("location", params, filters, aggs)
-        query: dict[str, Any] = {
-            "bool": {
-                "must": [text_query(params["q"], MERCHANT_TEXT_FIELDS, self.any_word)]
-                if params.get("q")
-                else [{"match_all": {}}],
-                "filter": filters,
-                "must_not": [INACTIVE_MERCHANT],
-            }
-        }
+        text: dict[str, Any] = {"match_all": {}}
+        if params.get("q"):
+            text = text_query(params["q"], MERCHANT_TEXT_FIELDS, self.any_word)
+            if carriers:
+                carrying = {"constant_score": {"filter": {"terms": {"id": carriers}}, "boost": CARRIER_SCORE}}
+                text = {"bool": {"should": [text, carrying], "minimum_should_match": 1}}
+        query: dict[str, Any] = {"bool": {"must": [text], "filter": filters, "must_not": [INACTIVE_MERCHANT]}}
         sort: list[Any]
         if location and params["sort"] == "relevance":
             decay = distance_decay("location", location, radius_km)
@@ -143,7 +182,7 @@ class MerchantSearch:
             "facets": facets(aggregations, FACET_AGGS),
             "page": page_of(params, total),
             "location": self.where.echo,
-            "next_cursor": encode_cursor(hits[-1]["sort"]) if len(hits) == params["per_page"] else None,
+            "next_cursor": hits[-1]["sort"] if len(hits) == params["per_page"] else None,
         }
         if "zoom" in params:
             answer["clusters"] = clusters(aggregations)

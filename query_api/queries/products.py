@@ -38,7 +38,10 @@ from query_api.queries.product_facets import (
 from query_api.queries.stores import STORE_SOURCE, store, store_sort
 from query_api.understanding import Understood, preferences
 
-PRODUCT_TEXT_FIELDS = ["name^3", "name.prefix^0.5", "brand.text^2", "categories.text^1.5", "description"]
+# The listing's own words first; its store's name and kinds too, with less weight, so that merchant
+# kinds find what such stores sell (« boulangerie artisanale », « érablière », « épicerie fine »).
+OWN_TEXT_FIELDS = ["name^3", "name.prefix^0.5", "brand.text^2", "categories.text^1.5", "description"]
+PRODUCT_TEXT_FIELDS = [*OWN_TEXT_FIELDS, "merchant.name", "merchant.categories.text"]
 
 
 def _product_filters(
@@ -104,9 +107,11 @@ class ProductSearch:
         return ProductSearch(params, where, self.settings, self.understood, any_word=any_word)
 
     def count_request(self, word: str | None, radius_km: float) -> dict[str, Any]:
-        """Listings containing ``word`` (None: any) under this search's filters, within ``radius_km``."""
+        """Listings containing ``word`` (None: any) under this search's filters, within ``radius_km``:
+        in their own words, not their store's (« miel maison »: « maison » is not made informative by
+        stores of the kind « Maison »)."""
         filters = _product_filters(self.params, self.where.location, radius_km)
-        text = [text_query(word, PRODUCT_TEXT_FIELDS)] if word else [{"match_all": {}}]
+        text = [text_query(word, OWN_TEXT_FIELDS)] if word else [{"match_all": {}}]
         query = {"bool": {"must": text, "filter": filters, "must_not": [INACTIVE_STORE]}}
         return {"size": 0, "track_total_hits": True, "query": query}
 

@@ -39,11 +39,25 @@ def assert_error(response, status: int, field: str | None = None, says: str | No
         ("/v1/merchants?lat=91&lon=-73", "lat", "less than or equal to 90"),
         ("/v1/merchants?lat=45&lon=-181", "lon", "greater than or equal to -180"),
         ("/v1/merchants?lat=45", "lon", "lat and lon go together"),
-        ("/v1/merchants?lat=45&lon=-73&radius_km=0", "radius_km", "must be > 0"),
-        ("/v1/merchants?lat=45&lon=-73&radius_km=-5", "radius_km", "must be > 0"),
+        ("/v1/merchants?lat=45&lon=-73&radius_km=0", "radius_km", "must be ≥ 0.01"),
+        ("/v1/merchants?lat=45&lon=-73&radius_km=-5", "radius_km", "must be ≥ 0.01"),
+        ("/v1/merchants?lat=45&lon=-73&radius_km=0.0001", "radius_km", "must be ≥ 0.01"),
         ("/v1/merchants?lat=45&lon=-73&radius_km=5000", "radius_km", "≤ 500.0 km"),
         ("/v1/merchants?radius_km=5", "radius_km", "needs a location"),
-        ("/v1/merchants?lat=45&lon=-73&radius_km=nan", "radius_km", None),
+        ("/v1/merchants?lat=45&lon=-73&radius_km=nan", "radius_km", "nan or infinity"),
+        ("/v1/merchants?lat=45&lon=-73&radius_km=inf", "radius_km", "nan or infinity"),
+        ("/v1/merchants?lat=nan&lon=-73", "lat", "nan or infinity"),
+        ("/v1/merchants?lat=45&lon=-Infinity", "lon", "nan or infinity"),
+        ("/v1/products?lat=inf&lon=-73", "lat", "nan or infinity"),
+        ("/v1/products/p-1?lat=45&lon=NaN", "lon", "nan or infinity"),
+        ("/v1/suggest?q=fro&lat=45&lon=nan", "lon", "nan or infinity"),
+        ("/v1/merchants?bbox=nan,45,-72,46", "bbox", "finite numbers"),
+        ("/v1/products?bbox=-74,45,inf,46", "bbox", "finite numbers"),
+        ("/v1/merchants?bbox=-74,45,-72", "bbox", "four numbers"),
+        ("/v1/merchants?bbox=", "bbox", "four numbers"),
+        ("/v1/merchants?bbox=-74,46,-72,45", "bbox", "min_lat ≥ max_lat"),
+        ("/v1/merchants?zoom=21", "zoom", None),
+        ("/v1/merchants?page=99999999999999999999999", "page", "≤ 1000"),
         ("/v1/merchants?sort=popularity", "sort", "must be one of"),
         ("/v1/merchants?sort=distance", "sort", "needs a location"),
         ("/v1/merchants?page=0", "page", None),
@@ -59,6 +73,8 @@ def assert_error(response, status: int, field: str | None = None, says: str | No
         ("/v1/merchants?q=a&q=b", "q", "give this parameter once"),
         ("/v1/merchants?near=Montr%C3%A9al&lat=45&lon=-73", "near", "either near or lat/lon"),
         ("/v1/products?min_price=-1", "min_price", None),
+        ("/v1/products?min_price=nan", "min_price", "nan or infinity"),
+        ("/v1/products?max_price=inf", "max_price", "nan or infinity"),
         ("/v1/products?min_price=20&max_price=10", "min_price", "≤ max_price"),
         ("/v1/products?in_stock=perhaps", "in_stock", "Not a valid boolean"),
         ("/v1/products?stores=0", "stores", None),
@@ -98,6 +114,22 @@ def test_unknown_routes_wrong_methods_and_big_bodies_have_the_same_shape(client)
     assert_error(client.get("/v1/merchants", data=b"x" * 100_000, content_type="application/json"), 413)
 
 
+@pytest.mark.parametrize(
+    ("method", "url", "allowed"),
+    [
+        ("POST", "/v1/merchants", {"GET", "HEAD", "OPTIONS"}),
+        ("DELETE", "/v1/products/p-1", {"GET", "HEAD", "OPTIONS"}),
+        ("PUT", "/v1/health", {"GET", "HEAD", "OPTIONS"}),
+        ("GET", "/v1/ingest/stock", {"POST", "OPTIONS"}),
+        ("PATCH", "/v1/ingest/changes", {"POST", "OPTIONS"}),
+    ],
+)
+def test_a_wrong_method_is_a_405_with_the_allowed_ones_in_allow(client, method, url, allowed):
+    response = client.open(url, method=method)
+    assert_error(response, 405)
+    assert set(response.headers["Allow"].split(", ")) == allowed
+
+
 def test_a_missing_catalogue_is_503_not_500(client):
     error = assert_error(client.get("/v1/merchants?q=fromage"), 503)
     assert "not loaded" in error["message"]
@@ -105,16 +137,29 @@ def test_a_missing_catalogue_is_503_not_500(client):
 
 def test_an_unreachable_engine_answers_503_with_retry_after():
     client = create_app(Settings(es_url="http://127.0.0.1:1", max_retries=0)).test_client()
-    for url in ("/v1/merchants?q=fromage", "/v1/products", "/v1/merchants/m-1", "/v1/health"):
+    for url in (
+        "/v1/merchants?q=fromage",
+        "/v1/products",
+        "/v1/merchants/m-1",
+        "/v1/suggest?q=f",
+        "/v1/health",
+    ):
         response = client.get(url)
         assert_error(response, 503)
-        if url != "/v1/health":
-            assert response.headers["Retry-After"] == "5"
+        assert response.headers["Retry-After"] == "5", url
+    ingest = client.post("/v1/ingest/stock", json=[], headers={"Authorization": "ApiKey pk_abc123_secret"})
+    assert_error(ingest, 503)
+    assert ingest.headers["Retry-After"] == "5"
+
+
+def test_a_missing_catalogue_says_to_come_back_in_a_minute(client):
+    for url in ("/v1/merchants?q=fromage", "/v1/products/p-1", "/v1/health"):
+        assert client.get(url).headers["Retry-After"] == "60", url
 
 
 def test_health_is_503_and_says_what_is_missing_when_aliases_are_absent(client):
     response = client.get("/v1/health")
-    assert response.status_code == 503
+    assert response.status_code == 503 and response.headers["Retry-After"] == "60"
     assert response.get_json()["status"] == "degraded"
     assert "missing aliases: merchants, products" in response.get_json()["message"]
 

@@ -434,3 +434,30 @@ def test_merchant_searches_are_relaxed_the_same_way(client):
     assert body["relaxed"] == {"dropped": ["zzyzx"], "matching": "all"}
     assert body["total"] > 0 and all("romagerie" in i["name"] for i in body["items"])
     assert get(client, "/v1/merchants?q=fromagerie")["relaxed"] is None
+
+
+# -- merchant kinds on products, product words on merchants ----------------------------------------
+
+
+def test_a_merchant_kind_finds_what_such_stores_sell(client):
+    # no listing says « érablière » or « épicerie fine »: their stores' kinds do
+    body = get(client, "/v1/products?q=%C3%A9rabli%C3%A8re")
+    assert {i["name"] for i in body["items"]} == {"Sirop d'érable pur, ambré, 540 ml"}
+    body = get(client, "/v1/products?q=%C3%A9picerie%20fine")
+    assert {i["name"] for i in body["items"]} == {
+        "Sirop d'érable pur, ambré, 540 ml",
+        "Miel de fleurs sauvages, 500 g",
+    }
+
+
+def test_product_words_on_merchants_find_the_stores_that_sell_them_nearest_first(client):
+    # no merchant's own name, kind or description says « sirop »: four sell it
+    body = get(client, f"/v1/merchants?q=sirop%20d%27%C3%A9rable&{AT_TR}")
+    assert ids(body) == ["m-tr-01", "m-tr-03", "m-tr-04", "m-tr-05"]
+    assert body["relaxed"] is None
+    assert ids(get(client, "/v1/merchants?q=croustilles")) == ["m-tr-03"]
+
+
+def test_a_store_carries_the_words_only_when_one_of_its_listings_has_them_all(client):
+    # the words must all be in one listing (« pelle » and « miel » are, in two different stores)
+    assert get(client, "/v1/merchants?q=pelle%20miel&literal=true")["total"] == 0

@@ -94,7 +94,8 @@ def test_products_carry_their_merchant_fields_and_a_product_key(es, settings, tm
     assert report.indexed == 2
     doc = es.get(index=settings.alias("products"), id="p-000001")["_source"]
     assert doc["merchant"] == {
-        "id": "m-000001", "name": "Fromagerie 1", "city": "Montréal", "region": "Montréal",
+        "id": "m-000001", "name": "Fromagerie 1", "categories": ["Alimentation", "Fromagerie"],
+        "city": "Montréal", "region": "Montréal",
         "services": ["cueillette"], "location": {"lat": 45.5001, "lon": -73.6}, "active": True,
         "updated_at": "2026-11-20T14:03:00.000Z",  # the merchant's version, which listings compare
     }  # fmt: skip

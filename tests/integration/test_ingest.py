@@ -116,6 +116,73 @@ def test_bad_bodies_get_clear_errors_not_500s(es, catalogue):
         assert "message" in response.get_json()["error"]
 
 
+@pytest.mark.parametrize(
+    ("endpoint", "content_type", "accepted"),
+    [
+        ("/v1/ingest/stock", "text/plain", "application/json"),
+        ("/v1/ingest/stock", None, "application/json"),  # unlabelled
+        ("/v1/ingest/stock", "application/x-www-form-urlencoded", "application/json"),
+        ("/v1/ingest/stock", "application/x-ndjson", "application/json"),
+        ("/v1/ingest/stock", "application/json; charset=latin-1", "application/json"),
+        ("/v1/ingest/changes", "text/plain", "application/x-ndjson, application/json"),
+        ("/v1/ingest/changes", None, "application/x-ndjson, application/json"),
+    ],
+)
+def test_a_body_of_another_media_type_is_a_415_that_names_the_accepted_ones(
+    es, catalogue, endpoint, content_type, accepted
+):
+    # These bodies are valid JSON: they used to be read as such whatever their label.
+    key = merchant_keys.create(es, catalogue, "m-000001")
+    client = create_app(catalogue).test_client()
+    body = json.dumps([{"id": "p-000001", "quantity": 1, "updated_at": at(10)}]).encode()
+    headers = {**auth(key), **({"Content-Type": content_type} if content_type else {})}
+    response = client.post(endpoint, data=body, headers=headers)
+    assert response.status_code == 415, response.get_json()
+    assert response.headers["Accept"] == accepted
+    error = response.get_json()["error"]
+    assert error["status"] == 415 and f"got Content-Type: {content_type or '(none)'}" in error["message"]
+    assert state(es, catalogue, ["p-000001"])["p-000001"]["stock"]["quantity"] == 1  # unchanged (1 % 5)
+
+
+def test_the_accepted_media_types_with_a_utf8_charset_are_read(es, catalogue):
+    key = merchant_keys.create(es, catalogue, "m-000001")
+    client = create_app(catalogue).test_client()
+    item = {"id": "p-000001", "quantity": 7, "updated_at": at(10)}
+    for endpoint, content_type, body in [
+        ("/v1/ingest/stock", "application/json; charset=UTF-8", json.dumps([item])),
+        ("/v1/ingest/changes", "application/x-ndjson; charset=utf-8", json.dumps({"op": "stock", **item})),
+        ("/v1/ingest/changes", "application/json", json.dumps([{"op": "stock", **item}])),
+    ]:
+        response = client.post(endpoint, data=body, headers={**auth(key), "Content-Type": content_type})
+        assert response.status_code == 200, (endpoint, content_type, response.get_json())
+
+
+def test_an_updated_at_without_a_time_zone_is_invalid_and_says_so(es, catalogue):
+    # Which instant 2026-11-20T14:03:00 names depends on the writer's time zone, and updated_at orders
+    # every change to a listing: a guess (UTC) could put a change before one it followed.
+    key = merchant_keys.create(es, catalogue, "m-000001")
+    client = create_app(catalogue).test_client()
+    items = [
+        {"id": "p-000001", "quantity": 9, "updated_at": "2026-11-20T14:03:00"},
+        {"id": "p-000004", "quantity": 9, "updated_at": "2026-11-20T09:03:00-05:00"},
+    ]
+    body = client.post("/v1/ingest/stock", json=items, headers=auth(key)).get_json()
+    assert [(r["status"], r["code"]) for r in body["results"]] == [("invalid", 400), ("applied", 200)]
+    assert body["results"][0]["reasons"] == [
+        "updated_at: needs a time zone (Z or an offset such as -05:00), e.g. 2026-11-20T14:03:00Z"
+    ]
+    lines = "\n".join(json.dumps(line) for line in [
+        {"op": "stock", "id": "p-000001", "quantity": 9, "updated_at": "2026-11-20T14:03:00"},
+        {"op": "delete", "type": "product", "id": "p-000001", "updated_at": "2026-11-20T14:03:00.123"},
+    ])  # fmt: skip
+    body = client.post(
+        "/v1/ingest/changes", data=lines, content_type="application/x-ndjson", headers=auth(key)
+    ).get_json()
+    assert [r["status"] for r in body["results"]] == ["invalid", "invalid"]
+    assert all("needs a time zone" in r["reasons"][0] for r in body["results"])
+    assert state(es, catalogue, ["p-000001"])["p-000001"]["stock"]["quantity"] == 1
+
+
 def test_the_ingest_blueprint_can_be_served_apart_from_the_search_api(catalogue):
     search_only = create_app(Settings(es_url=catalogue.es_url, index_prefix=catalogue.index_prefix,
                                       api_parts=("search",))).test_client()  # fmt: skip

@@ -43,6 +43,28 @@ def test_bad_lines_say_which_field_is_wrong(line, field):
     assert field in caught.value.messages
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        {"op": "stock", "id": "p-1", "quantity": 1, "updated_at": "2026-11-21T09:00:00"},
+        {"op": "delete", "type": "product", "id": "p-1", "updated_at": "2026-11-21T09:00:00.250"},
+        {"op": "upsert", "type": "merchant", "doc": {"id": "m-1", "name": "Fromagerie", "updated_at": "2026-11-21 09:00",
+                                                    "address": {"city": "Trois-Rivières"},
+                                                    "location": {"lat": 46.34, "lon": -72.54}}},
+    ],
+)  # fmt: skip
+def test_an_updated_at_without_a_time_zone_is_refused_with_its_reason(line):
+    # The one records contract: change files, the ingest endpoint and full reindexes alike.
+    with pytest.raises(ValidationError) as caught:
+        parse(line)
+    assert "needs a time zone (Z or an offset such as -05:00)" in str(caught.value.messages)
+
+
+def test_an_updated_at_with_an_offset_is_the_same_instant_in_utc():
+    quebec = parse({"op": "stock", "id": "p-1", "quantity": 1, "updated_at": "2026-11-21T04:00:00-05:00"})
+    assert quebec.version == parse({"op": "stock", "id": "p-1", "quantity": 1, "updated_at": NOW}).version
+
+
 def test_a_follower_is_described_with_its_position_and_lag():
     now = datetime(2026, 11, 25, 12, tzinfo=UTC)
     busy = checkpoints.Checkpoint(

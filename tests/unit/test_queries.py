@@ -7,7 +7,7 @@ import pytest
 from panier_core.settings import Settings
 from query_api import queries
 from query_api.queries import MerchantSearch, ProductPage, ProductSearch, Suggestions, Where
-from query_api.schemas import LOOKUP, MERCHANT_SEARCH, PRODUCT_SEARCH, SUGGEST, encode_cursor
+from query_api.schemas import LOOKUP, MERCHANT_SEARCH, PRODUCT_SEARCH, SUGGEST
 from query_api.understanding import understand
 
 TR = (46.3432, -72.5418)
@@ -159,7 +159,7 @@ def test_stores_and_recounted_facets_go_in_one_msearch_that_skips_the_request_ca
 # -- every engine request, whole, against its golden file (pytest --update-golden rewrites them) --
 
 BBOX = "-74,45.3,-73.4,45.7"
-CURSOR = encode_cursor([1.25, "m-tr-01"])
+SEARCH_AFTER = [1.25, "m-tr-01"]  # what the route opens a cursor into (query_api/cursors.py)
 PRODUCT_KEYS = ["gtin:0627843000013", "name:miel|rucher boreal"]
 
 
@@ -173,13 +173,26 @@ def _products(raw: dict, location, radius: float, boost: float = 1.25):
 
 BODIES = {
     "merchants-words-near": _merchants({"q": "fromagerie"}, TR, 10),
-    "merchants-near-by-distance-cursor": _merchants(
-        {"sort": "distance", "cursor": CURSOR, "lat": str(TR[0]), "lon": str(TR[1])}, TR, 15
+    "merchants-near-by-distance-cursor": lambda: merchants(
+        {
+            **MERCHANT_SEARCH.load({"sort": "distance", "lat": str(TR[0]), "lon": str(TR[1])}),
+            "cursor": SEARCH_AFTER,
+        },
+        TR,
+        15,
     ),
     "merchants-filters-page-3": _merchants(
         {"category": "Épicerie fine", "service": "livraison", "region": "Mauricie", "page": "3"}, None, 25
     ),
     "merchants-map": _merchants({"q": "pain", "bbox": BBOX, "zoom": "8"}, None, 25),
+    "merchants-words-with-carriers": lambda: MerchantSearch(
+        MERCHANT_SEARCH.load({"q": "cretons"}), Where(TR, 10), Settings()
+    ).request(["m-tr-01", "m-tr-03"]),
+    "carriers-of-words-near": lambda: MerchantSearch(
+        MERCHANT_SEARCH.load({"q": "cretons", "service": "livraison", "region": "Mauricie"}),
+        Where(TR, 10),
+        Settings(),
+    ).carriers_request(),
     "products-words-near": _products({"q": "sirop d'érable", "in_stock": "true"}, TR, 25),
     "products-near-no-words": _products({"in_stock": "true", "quebec": "true"}, TR, 50),
     "products-words-by-distance": _products(
