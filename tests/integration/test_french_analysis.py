@@ -66,6 +66,35 @@ def test_a_search_for_the_quebec_word_finds_the_france_word(es, merchants):
     assert [h["_id"] for h in hits] == ["m-1"]
 
 
+def test_english_and_ambiguous_quebec_words_find_what_they_mean_and_nothing_else(es, merchants):
+    names = {
+        "syrup": "Sirop d'érable pur",
+        "socks": "Chaussettes de laine",
+        "fleuve": "Fromagerie du Bas-du-Fleuve",
+        "candy": "Sucreries fines",
+        "shack": "Érablière du Rang 4",
+        "soda": "Boisson gazeuse à l'orange",
+        "spirit": "Liqueur de fraise",
+        "curds": "Fromage en grains frais",
+    }
+    for doc_id, name in names.items():
+        es.index(index=merchants, id=doc_id, document={"id": doc_id, "name": name})
+    es.indices.refresh(index=merchants)
+
+    def found(q: str) -> set[str]:
+        match = {"query": q, "operator": "and", "auto_generate_synonyms_phrase_query": False}
+        query = {"match": {"name": match}}
+        return {h["_id"] for h in es.search(index=merchants, query=query)["hits"]["hits"]}
+
+    assert found("maple syrup") == {"syrup"}
+    assert found("cheese curds") == {"curds"}
+    assert found("bas") >= {"socks"}  # the Quebec word finds socks
+    assert found("chaussettes") == {"socks"}  # and socks do not bring back « Bas-du-Fleuve »
+    assert found("érablière") == {"shack"}  # not the candies (« sucrerie » stems like « sucre »)
+    assert found("liqueur") == {"soda", "spirit"}  # a Quebec soft drink, or a liqueur
+    assert found("boisson gazeuse") == {"soda"}
+
+
 def test_synonyms_file_can_change_and_reload_without_reindex(es, engine, merchants, tmp_path):
     index_before = aliases.indices_of(es, merchants)
     assert tokens(es, merchants, "french_search", "gadelles") == ["gadel"]
