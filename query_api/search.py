@@ -68,7 +68,7 @@ def merchants(params: dict[str, Any]) -> Response:
     cursors = Cursors(settings.cursor_secret, params)  # bound to the shopper's own parameters
     if "cursor" in params:
         try:
-            after = cursors.open(params["cursor"], search.request()["sort"])
+            after = cursors.open(params["cursor"], search.sort())
         except CursorError as e:
             raise ApiError(400, "invalid parameters", {"cursor": [str(e)]}) from None
         search = MerchantSearch({**params, **words, "cursor": after}, where, settings)

@@ -8,6 +8,7 @@ first and carriers after them (nearest first, with a location)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from elasticsearch import Elasticsearch
@@ -37,6 +38,22 @@ MERCHANT_TEXT_FIELDS = ["name^3", "name.prefix^0.5", "categories.text^2", "addre
 CARRIER_TEXT_FIELDS = ["name^3", "brand.text^2", "categories.text^1.5"]
 CARRIERS_MAX = 500
 CARRIER_SCORE = 1.0  # below any merchant matching by its own words (their scores start near 2)
+
+
+@dataclass(frozen=True, slots=True)
+class FilterFields:
+    """Where a merchant's filtered fields are, in one index."""
+
+    location: str
+    category: str
+    service: str
+    region: str
+
+
+MERCHANT_FIELDS = FilterFields("location", "categories.folded", "services", "address.region.folded")
+LISTING_FIELDS = FilterFields(
+    "merchant.location", "merchant.categories.folded", "merchant.services", "merchant.region.folded"
+)
 FACET_AGGS: dict[str, Any] = {
     "category": {"terms": {"field": "categories", "size": 20}},
     "region": {"terms": {"field": "address.region", "size": 20}},
@@ -72,18 +89,10 @@ class MerchantSearch:
     def carriers_request(self) -> dict[str, Any]:
         """The merchants (ids) whose visible listings match the words, under this search's filters
         as its listings see them, the ones with the most matching listings first."""
-        params, location = self.params, self.where.location
-        filters: list[dict[str, Any]] = []
-        if location:
-            filters.append(geo_filter("merchant.location", location, self.where.radius_km))
-        if "category" in params:
-            filters.append({"term": {"merchant.categories.folded": params["category"]}})
-        if "service" in params:
-            filters.append({"term": {"merchant.services": params["service"]}})
-        if "region" in params:
-            filters.append({"term": {"merchant.region.folded": params["region"]}})
+        params = self.params
+        filters = self._filters(self.where.radius_km, LISTING_FIELDS)
         if "bbox" in params:
-            filters.append({"geo_bounding_box": {"merchant.location": params["bbox"]}})
+            filters.append({"geo_bounding_box": {LISTING_FIELDS.location: params["bbox"]}})
         text = text_query(params["q"], CARRIER_TEXT_FIELDS, self.any_word)
         return {
             "size": 0,
@@ -97,18 +106,29 @@ class MerchantSearch:
         found = es.search(index=self.listings, request_cache=False, **self.carriers_request())
         return [b["key"] for b in found["aggregations"]["carriers"]["buckets"]], found["took"]
 
-    def _filters(self, radius_km: float) -> list[dict[str, Any]]:
-        params, location = self.params, self.where.location
+    def _filters(self, radius_km: float, fields: FilterFields | None = None) -> list[dict[str, Any]]:
+        """The search's filters on a merchant's fields: the merchant's own (``MERCHANT_FIELDS``) or
+        the copy its listings carry (``LISTING_FIELDS``)."""
+        params, location, f = self.params, self.where.location, fields or MERCHANT_FIELDS
         filters: list[dict[str, Any]] = []
         if location:
-            filters.append(geo_filter("location", location, radius_km))
+            filters.append(geo_filter(f.location, location, radius_km))
         if "category" in params:
-            filters.append({"term": {"categories.folded": params["category"]}})
+            filters.append({"term": {f.category: params["category"]}})
         if "service" in params:
-            filters.append({"term": {"services": params["service"]}})
+            filters.append({"term": {f.service: params["service"]}})
         if "region" in params:
-            filters.append({"term": {"address.region.folded": params["region"]}})
+            filters.append({"term": {f.region: params["region"]}})
         return filters
+
+    def sort(self) -> list[Any]:
+        """The merchants request's sort (what a cursor's values must fit)."""
+        location, by = self.where.location, self.params["sort"]
+        sort: list[Any] = ["_score"]
+        if location:
+            distance = geo_sort("location", location)
+            sort = [distance] if by == "distance" else ["_score", distance]
+        return [*sort, {"id": "asc"}]  # a unique tiebreaker makes pages (and cursors) stable
 
     def run(self, es: Elasticsearch) -> Found:
         carriers = self.find_carriers(es)[0] if self.params.get("q") else []
@@ -128,22 +148,12 @@ class MerchantSearch:
                 carrying = {"constant_score": {"filter": {"terms": {"id": carriers}}, "boost": CARRIER_SCORE}}
                 text = {"bool": {"should": [text, carrying], "minimum_should_match": 1}}
         query: dict[str, Any] = {"bool": {"must": [text], "filter": filters, "must_not": [INACTIVE_MERCHANT]}}
-        sort: list[Any]
         if location and params["sort"] == "relevance":
             decay = distance_decay("location", location, radius_km)
             query = {"function_score": {"query": query, "functions": [decay], "boost_mode": "multiply"}}
-        if location:
-            sort = (
-                [geo_sort("location", location)]
-                if params["sort"] == "distance"
-                else ["_score", geo_sort("location", location)]
-            )
-        else:
-            sort = ["_score"]
-        sort.append({"id": "asc"})  # a unique tiebreaker makes pages (and cursors) stable
         return {
             "query": query,
-            "sort": sort,
+            "sort": self.sort(),
             "track_total_hits": True,
             **({"highlight": highlight(params["q"])} if params.get("q") else {}),
             "_source": {"excludes": list(INTERNAL_FIELDS)},
