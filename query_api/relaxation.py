@@ -16,7 +16,9 @@ with ``literal=true``:
    (« saucisses maison » → « saucisses »). One word left must match; of several left, any may
    (more of them rank higher). French stop words (« de », « la ») are neither counted nor reported.
 4. When no word is found within the radius, the wider radius is tried the same way.
-5. When no word is found anywhere, the answer stays empty ("did you mean" is not built yet).
+5. When no word is found anywhere, the answer stays empty and offers instead "did you mean"
+   spellings and the nearest merchants of a kind close to the words (``query_api.dead_end``: one
+   more round trip, only then).
 
 The relaxed search is then run like any other (its page, then its stores). The answer says what was
 relaxed: ``"relaxed": {"dropped": ["maison"], "matching": "any", "radius_km": 100}`` (``radius_km``

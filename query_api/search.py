@@ -11,6 +11,7 @@ from flask import Response, g, jsonify
 from indexer.engine.aliases import indices_of
 from query_api import analytics, places, responses
 from query_api.cursors import CursorError, Cursors
+from query_api.dead_end import DeadEnd
 from query_api.engine import get_engine, get_settings
 from query_api.errors import CATALOGUE_RETRY_AFTER_SECONDS, ApiError
 from query_api.openapi import Blueprint
@@ -88,6 +89,9 @@ def _relaxed_answer(
     if relaxed is not None:
         looser, what = relaxed
         answer = answer | looser.run(get_engine()).answer | {"relaxed": what.echo()}
+    elif found.total == 0 and not params["literal"] and search.params.get("q"):
+        where = search.where.location
+        answer |= DeadEnd(search.endpoint, search.params["q"], where, get_settings()).run(get_engine())
     # The event keeps the shopper's own words and what the strict search found (0 when relaxed).
     g.search_event = analytics.Search(
         search.endpoint, params, search.where.echo, found.total, found.took,

@@ -36,6 +36,7 @@ MERCHANT_TEXT_FIELDS = ["name^3", "name.prefix^0.5", "categories.text^2", "addre
 # What a listing must match for its merchant to carry the words: the product's own words, not its
 # store's (which the merchant's own fields already answer).
 CARRIER_TEXT_FIELDS = ["name^3", "brand.text^2", "categories.text^1.5"]
+MERCHANT_FUZZY_FIELDS = ["name.words", "categories.words"]  # « fromagrie », « poisonnerie »
 CARRIERS_MAX = 500
 CARRIER_SCORE = 1.0  # below any merchant matching by its own words (their scores start near 2)
 
@@ -82,7 +83,11 @@ class MerchantSearch:
 
     def count_request(self, word: str | None, radius_km: float) -> dict[str, Any]:
         """Merchants matching ``word`` (None: any) under this search's filters, within ``radius_km``."""
-        text = [text_query(word, MERCHANT_TEXT_FIELDS)] if word else [{"match_all": {}}]
+        text = (
+            [text_query(word, MERCHANT_TEXT_FIELDS, fuzzy_fields=MERCHANT_FUZZY_FIELDS)]
+            if word
+            else [{"match_all": {}}]
+        )
         query = {"bool": {"must": text, "filter": self._filters(radius_km), "must_not": [INACTIVE_MERCHANT]}}
         return {"size": 0, "track_total_hits": True, "query": query}
 
@@ -143,7 +148,7 @@ class MerchantSearch:
         map_view("location", params, filters, aggs)
         text: dict[str, Any] = {"match_all": {}}
         if params.get("q"):
-            text = text_query(params["q"], MERCHANT_TEXT_FIELDS, self.any_word)
+            text = text_query(params["q"], MERCHANT_TEXT_FIELDS, self.any_word, MERCHANT_FUZZY_FIELDS)
             if carriers:
                 carrying = {"constant_score": {"filter": {"terms": {"id": carriers}}, "boost": CARRIER_SCORE}}
                 text = {"bool": {"should": [text, carrying], "minimum_should_match": 1}}
@@ -166,24 +171,7 @@ class MerchantSearch:
         params = self.params
         position = distance_position(request["sort"])
         hits = result["hits"]["hits"]
-        items = []
-        for hit in hits:
-            source = hit["_source"]
-            item = {
-                "id": source["id"],
-                "name": source["name"],
-                "distance_km": distance_km(hit, position),
-                "categories": source.get("categories", []),
-                "address": source.get("address", {}),
-                "location": source.get("location"),
-                "services": source.get("services", []),
-                "phone": source.get("phone"),
-                "website": source.get("website"),
-                "highlight": hit.get("highlight", {}).get("name", [None])[0],
-            }
-            if position is None:
-                del item["distance_km"]
-            items.append(item)
+        items = [merchant_item(hit, position) for hit in hits]
         total = result["hits"]["total"]["value"]
         aggregations = result.get("aggregations", {})
         answer = {
@@ -197,3 +185,23 @@ class MerchantSearch:
         if "zoom" in params:
             answer["clusters"] = clusters(aggregations)
         return Found(answer, total, result["took"])
+
+
+def merchant_item(hit: dict[str, Any], position: int | None) -> dict[str, Any]:
+    """A merchant hit as the answer shows it (``distance_km`` only when sorted by distance)."""
+    source = hit["_source"]
+    item = {
+        "id": source["id"],
+        "name": source["name"],
+        "distance_km": distance_km(hit, position),
+        "categories": source.get("categories", []),
+        "address": source.get("address", {}),
+        "location": source.get("location"),
+        "services": source.get("services", []),
+        "phone": source.get("phone"),
+        "website": source.get("website"),
+        "highlight": hit.get("highlight", {}).get("name", [None])[0],
+    }
+    if position is None:
+        del item["distance_km"]
+    return item

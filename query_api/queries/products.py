@@ -42,6 +42,7 @@ from query_api.understanding import Understood, preferences
 # kinds find what such stores sell (« boulangerie artisanale », « érablière », « épicerie fine »).
 OWN_TEXT_FIELDS = ["name^3", "name.prefix^0.5", "brand.text^2", "categories.text^1.5", "description"]
 PRODUCT_TEXT_FIELDS = [*OWN_TEXT_FIELDS, "merchant.name", "merchant.categories.text"]
+PRODUCT_FUZZY_FIELDS = ["name.words", "merchant.categories.words"]  # « crossant », « boulangeire »
 
 
 def _product_filters(
@@ -134,7 +135,8 @@ class ProductSearch:
         params = self.params
         filters = _product_filters(params, self.where.location, self.where.radius_km)
         map_view("merchant.location", params, filters, aggs)
-        text = [text_query(params["q"], PRODUCT_TEXT_FIELDS, self.any_word)] if params.get("q") else []
+        q = params.get("q")
+        text = [text_query(q, PRODUCT_TEXT_FIELDS, self.any_word, PRODUCT_FUZZY_FIELDS)] if q else []
         return text, filters
 
     def page_request(self) -> dict[str, Any]:

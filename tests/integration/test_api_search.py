@@ -16,6 +16,10 @@ def ids(body: dict) -> list[str]:
     return [item["id"] for item in body["items"]]
 
 
+def names(body: dict) -> list[str]:
+    return [item["name"] for item in body["items"]]
+
+
 # -- geo ------------------------------------------------------------------------------------------
 
 
@@ -397,6 +401,48 @@ def test_nothing_within_the_radius_widens_it_and_says_how_far(client):
 def test_words_found_nowhere_leave_an_empty_page_and_no_relaxation(client):
     body = get(client, "/v1/products?q=zzyzx")
     assert (body["total"], body["relaxed"]) == (0, None)
+    assert (body["did_you_mean"], body["nearest_merchants"]) == ([], [])  # nothing close either
+
+
+# -- typos, and what a dead end offers ------------------------------------------------------------
+
+
+def test_a_transposed_letter_in_a_short_second_word_is_forgiven(client):
+    # « nior »: noir with its second and third letters swapped (the first letter is kept)
+    assert names(get(client, "/v1/products?q=chocolat%20nior")) == ["Chocolat noir 70 %, 100 g"]
+    assert names(get(client, "/v1/products?q=pain%20au%20levin")) == ["Pain au levain, 800 g"]
+
+
+def test_a_misspelt_merchant_kind_finds_its_stores_and_what_they_sell(client):
+    assert set(ids(get(client, "/v1/merchants?q=fromagrie"))) == {"m-tr-01", "m-mtl-1"}
+    assert set(names(get(client, "/v1/products?q=boulangeire"))) == {
+        "Tarte aux myrtilles",
+        "Pain au levain, 800 g",
+    }
+
+
+def test_a_typo_in_the_first_letter_is_a_dead_end_that_offers_a_spelling(client):
+    body = get(client, "/v1/products?q=vromage")
+    assert (body["total"], body["relaxed"]) == (0, None)
+    assert body["did_you_mean"][0] == "fromage"
+    assert get(client, "/v1/products?q=fromage")["total"] > 0  # the spelling finds something
+
+
+def test_a_dead_end_offers_the_nearest_merchants_of_a_kind_close_to_the_words(client):
+    body = get(client, f"/v1/merchants?q=promagerie&{AT_TR}")
+    assert body["total"] == 0 and body["did_you_mean"] == ["fromagerie"]
+    nearest = body["nearest_merchants"]
+    assert [m["id"] for m in nearest] == ["m-tr-01", "m-mtl-1"]  # every fromagerie, nearest first
+    assert nearest[0]["distance_km"] < nearest[1]["distance_km"]
+    # on products too: no listing is named like it, its stores are
+    body = get(client, f"/v1/products?q=promagerie&{AT_TR}")
+    assert [m["id"] for m in body["nearest_merchants"]] == ["m-tr-01", "m-mtl-1"]
+
+
+def test_only_a_dead_end_offers_spellings_and_merchants(client):
+    for path in ("/v1/products?q=miel", "/v1/products?q=miel%20zzyzx", "/v1/products?q=zzyzx&literal=true"):
+        body = get(client, path)
+        assert "did_you_mean" not in body and "nearest_merchants" not in body, path
 
 
 def test_literal_searches_are_never_relaxed(client):

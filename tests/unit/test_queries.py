@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+import mappings
 from panier_core.settings import Settings
 from query_api import queries
 from query_api.queries import MerchantSearch, ProductPage, ProductSearch, Suggestions, Where
@@ -40,14 +41,14 @@ def test_shopper_text_only_reaches_match_queries_never_query_string():
     assert '"query": "name:(a OR b) AND *[\\""' in body
 
 
-def test_text_is_typo_tolerant_on_names_with_a_prefix_and_boosts_phrase_and_exact_name():
+def test_text_is_typo_tolerant_on_unstemmed_names_keeping_the_first_letter_and_boosts_exact_name():
     q = queries.text_query("fromagerie", queries.MERCHANT_TEXT_FIELDS)["bool"]
     exact, fuzzy = q["should"][0]["multi_match"], q["should"][1]["multi_match"]
     assert "fuzziness" not in exact and exact["fields"] == queries.MERCHANT_TEXT_FIELDS
     assert (
-        fuzzy["fuzziness"] == "AUTO:4,7"
-        and fuzzy["prefix_length"] == 2
-        and fuzzy["fields"] == ["name", "brand.text"]
+        fuzzy["fuzziness"] == "AUTO:4,8"  # one typo from 4 letters, two from 8
+        and fuzzy["prefix_length"] == 1
+        and fuzzy["fields"] == ["name.words"]  # the name's own words, unstemmed
     )
     assert {"match_phrase": {"name": {"query": "fromagerie", "analyzer": "french_text", "boost": 2}}} in q[
         "should"
@@ -60,10 +61,15 @@ def test_synonyms_apply_to_the_exact_clause_only_and_a_multi_word_synonym_is_not
     exact, fuzzy, phrase, _ = queries.text_query("sirop d'érable", queries.PRODUCT_TEXT_FIELDS)["bool"][
         "should"
     ]
-    # the search analyzer (with synonyms) is the fields' own; the others use the index-time chain
-    assert "analyzer" not in exact["multi_match"]
+    # the search analyzer (with synonyms) is the fields' own; the phrase uses the index-time chain
+    # and the typos the unstemmed words' own analyzer (neither has synonyms)
+    assert "analyzer" not in exact["multi_match"] and "analyzer" not in fuzzy["multi_match"]
     assert exact["multi_match"]["auto_generate_synonyms_phrase_query"] is False
-    assert fuzzy["multi_match"]["analyzer"] == phrase["match_phrase"]["name"]["analyzer"] == "french_text"
+    assert phrase["match_phrase"]["name"]["analyzer"] == "french_text"
+    products_mapping = mappings.load("products")
+    words = products_mapping["mappings"]["properties"]["name"]["fields"]["words"]["analyzer"]
+    chain = products_mapping["settings"]["index"]["analysis"]["analyzer"][words]["filter"]
+    assert "fr_synonyms" not in chain and "fr_stemmer" not in chain
 
 
 def test_products_collapse_on_the_product_key_and_stores_come_in_stock_then_nearest():
