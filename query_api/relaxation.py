@@ -5,8 +5,9 @@ with ``literal=true``:
 
 1. One counting request (an ``_msearch`` of ``size: 0`` searches, under the search's own
    filters) tells, for each word, how many listings (merchants) contain it within the radius and
-   within a wider one (``WIDER_FACTOR`` × the radius, at most ``MAX_RADIUS_KM``; only when the
-   search has a location), and how many match every word within the wider one.
+   within a wider one (``WIDER_FACTOR`` × the radius, at most ``MAX_RADIUS_KM``) and within
+   ``FAR_RADIUS_KM`` (both only when the search has a location), and how many match every word
+   within the wider and the far ones.
 2. With a location, when some listings match every word within the wider radius, the words are
    kept whole and the radius is widened (« sirop d'érable » sold out nearby: the nearest other
    stores that have it).
@@ -15,7 +16,9 @@ with ``literal=true``:
    informative one, the word the most listings contain (of equals, the last typed), is dropped
    (« saucisses maison » → « saucisses »). One word left must match; of several left, any may
    (more of them rank higher). French stop words (« de », « la ») are neither counted nor reported.
-4. When no word is found within the radius, the wider radius is tried the same way.
+4. When no word is found within the radius, the wider radius is tried the same way; then, when
+   no word is found there either, ``FAR_RADIUS_KM`` (2,000 km: all of Quebec), every word first
+   (« oeufs » around Sherbrooke: the nearest eggs, 130 km away), then some.
 5. When no word is found anywhere, the answer stays empty and offers instead "did you mean"
    spellings and the nearest merchants of a kind close to the words (``query_api.dead_end``: one
    more round trip, only then).
@@ -43,6 +46,7 @@ from query_api.schemas import MAX_QUERY_TERMS
 S = TypeVar("S", bound="Relaxable")
 WIDER_FACTOR = 4.0
 MAX_RADIUS_KM = 500.0
+FAR_RADIUS_KM = 2_000.0  # the whole of Quebec from anywhere in it: the last tier before a dead end
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,26 +72,39 @@ def wider_radius(radius_km: float) -> float:
 
 
 def decide(
-    words: list[str], near: list[int], wide: list[int] | None, radius_km: float, whole_wide: int = 0
+    words: list[str],
+    near: list[int],
+    wide: list[int] | None,
+    radius_km: float,
+    whole_wide: int = 0,
+    far: list[int] | None = None,
+    whole_far: int = 0,
 ) -> Relaxed | None:
     """Which words to keep, and whether to widen the radius, from each word's listing counts within
-    the radius (``near``) and the wider one (``wide``; None without a location), and the listings
-    matching every word in the wider one (``whole_wide``). None: nothing to relax into."""
+    the radius (``near``), the wider one (``wide``) and ``FAR_RADIUS_KM`` (``far``; both None
+    without a location), and the listings matching every word in the wider and the far ones
+    (``whole_wide``, ``whole_far``). None: nothing to relax into."""
     if whole_wide:  # every word, a little further away: the shopper's words kept whole
         return Relaxed(list(words), [], wider_radius(radius_km), every_word=True)
-    for counts, widened in ((near, None), (wide, wider_radius(radius_km))):
-        if counts is None:
-            continue
-        found = {w: n for w, n in zip(words, counts, strict=True) if n > 0}
-        if not found:
-            continue
-        if len(found) == len(words) > 1 and widened is None:
-            # each word is found, never all together: the least informative goes (of equals, the
-            # last typed: the first words usually say what is sought, the last ones qualify it)
-            found.pop(max(reversed(found), key=found.__getitem__))
-        kept = [w for w in words if w in found]
-        return Relaxed(kept, [w for w in words if w not in found], widened)
-    return None
+    found = _some_words(words, near, None) or _some_words(words, wide, wider_radius(radius_km))
+    if found is None and whole_far:  # every word, only far away (« oeufs » around Sherbrooke)
+        return Relaxed(list(words), [], FAR_RADIUS_KM, every_word=True)
+    return found or _some_words(words, far, FAR_RADIUS_KM)
+
+
+def _some_words(words: list[str], counts: list[int] | None, widened: float | None) -> Relaxed | None:
+    """The words found (``counts``: listings per word within the radius, widened or not), or None."""
+    if counts is None:
+        return None
+    found = {w: n for w, n in zip(words, counts, strict=True) if n > 0}
+    if not found:
+        return None
+    if len(found) == len(words) > 1 and widened is None:
+        # each word is found, never all together: the least informative goes (of equals, the
+        # last typed: the first words usually say what is sought, the last ones qualify it)
+        found.pop(max(reversed(found), key=found.__getitem__))
+    kept = [w for w in words if w in found]
+    return Relaxed(kept, [w for w in words if w not in found], widened)
 
 
 @cache
@@ -116,18 +133,24 @@ def relax(es: Elasticsearch, search: S) -> tuple[S, Relaxed] | None:
     if not words and not located:
         return None
     radius, wider = search.where.radius_km, wider_radius(search.where.radius_km)
-    if not words:  # only filters and a place: try further away
-        if not _counts(es, search, [(None, wider)])[0]:
+    if not words:  # only filters and a place: try further away, then far away
+        wide, far = _counts(es, search, [(None, wider), (None, FAR_RADIUS_KM)])
+        if not far:
             return None
-        relaxed = Relaxed([], [], wider)
+        relaxed = Relaxed([], [], wider if wide else FAR_RADIUS_KM)
     else:
         asked = [(w, radius) for w in words]
+        whole = " ".join(words)
         if located:
-            asked += [(w, wider) for w in words] + [(" ".join(words), wider)]
+            asked += [(w, wider) for w in words] + [(whole, wider)]
+            asked += [(w, FAR_RADIUS_KM) for w in words] + [(whole, FAR_RADIUS_KM)]
         counts = _counts(es, search, asked)
         n = len(words)
-        near, wide = counts[:n], (counts[n : 2 * n] if located else None)
-        found = decide(words, near, wide, search.where.radius_km, counts[2 * n] if located else 0)
+        if located:
+            wide, far = counts[n : 2 * n], counts[2 * n + 1 : 3 * n + 1]
+            found = decide(words, counts[:n], wide, radius, counts[2 * n], far, counts[3 * n + 1])
+        else:
+            found = decide(words, counts, None, radius)
         if found is None:
             return None
         relaxed = found

@@ -398,6 +398,13 @@ def test_nothing_within_the_radius_widens_it_and_says_how_far(client):
     assert body["items"] and body["items"][0]["stores"][0]["distance_km"] > 6
 
 
+def test_words_found_only_far_away_are_searched_in_all_of_quebec(client):
+    # around Montréal: no honey within 10 or 40 km, the nearest is near Trois-Rivières (~120 km)
+    body = get(client, "/v1/products?q=miel&lat=45.50&lon=-73.57&radius_km=10")
+    assert body["relaxed"] == {"dropped": [], "matching": "all", "radius_km": 2000.0}
+    assert body["items"] and 100 < body["items"][0]["stores"][0]["distance_km"] < 150
+
+
 def test_words_found_nowhere_leave_an_empty_page_and_no_relaxation(client):
     body = get(client, "/v1/products?q=zzyzx")
     assert (body["total"], body["relaxed"]) == (0, None)

@@ -39,3 +39,17 @@ def test_with_a_location_every_word_further_away_comes_before_dropping_any():
     assert relaxed == Relaxed(["sirop", "d'érable"], [], 100.0, every_word=True)
     assert not relaxed.any_word
     assert relaxed.echo() == {"dropped": [], "matching": "all", "radius_km": 100.0}
+
+
+def test_words_found_only_far_away_widen_the_radius_to_all_of_quebec():
+    # « oeufs » around Sherbrooke: none within 25 or 100 km, three 130 km away
+    assert decide(["oeufs"], [0], [0], 25, 0, [3], 3) == Relaxed(["oeufs"], [], 2_000.0, every_word=True)
+    # of two words, one found far away
+    assert decide(["oeufs", "zzyzx"], [0, 0], [0, 0], 25, 0, [3, 0], 0) == Relaxed(
+        ["oeufs"], ["zzyzx"], 2_000.0
+    )
+
+
+def test_some_words_nearer_win_over_every_word_far_away():
+    relaxed = decide(["miel", "maison"], [40, 0], [90, 0], 25, 0, [300, 2], 2)
+    assert relaxed == Relaxed(["miel"], ["maison"])
