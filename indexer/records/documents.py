@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from indexer.records.text import fold
+from indexer.records.text import fold, name_head
 from indexer.records.visibility import SUGGEST_FIELDS, visible
 
 
@@ -136,6 +136,7 @@ def product_document(record: dict[str, Any], merchant: dict[str, Any], indexed_a
         "id": record["id"],
         "product_key": product_key(record),
         "name": record["name"],
+        "name_head": name_head(record["name"]),
         "description": record.get("description"),
         "brand": record.get("brand"),
         "gtin": record.get("gtin"),

@@ -29,6 +29,7 @@ Doc = dict[str, Any]
 PRODUCT_DOC_FIELDS = (
     "product_key",
     "name",
+    "name_head",
     "description",
     "brand",
     "gtin",

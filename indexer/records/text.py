@@ -23,3 +23,22 @@ def strip_accents(text: str) -> str:
 def fold(text: str) -> str:
     """Lowercase, strip accents, collapse everything that is not a letter or digit to one space."""
     return _NON_ALNUM.sub(" ", strip_accents(text.lower())).strip()
+
+
+# What follows these words in a French product name qualifies what comes before it: « Épices à
+# steak » are spices, « Tarte aux myrtilles » a pie, « Lapin en chocolat noir » a rabbit.
+_QUALIFIERS = re.compile(
+    r"[,(/:;–—]|\s(?:à|a|au|aux|pour|de|du|des|d['’]|en|avec|sans|sur|et)(?=\s|$)|\sd['’]", re.IGNORECASE
+)
+
+
+HEAD_WORDS = 2  # « Chocolat noir », « Steak haché »; not the « Fleur » of « Fromage La Fleur des champs »
+
+
+def name_head(name: str) -> str:
+    """What a product name names: its first words (at most ``HEAD_WORDS``) before the first
+    qualifier (a preposition, a comma), never empty (« Sirop d'érable pur, ambré » → « Sirop »;
+    « Bifteck de surlonge » → « Bifteck »)."""
+    match = _QUALIFIERS.search(name, 1)
+    head = name[: match.start()].strip() if match else name.strip()
+    return " ".join((head or name.strip()).split()[:HEAD_WORDS])

@@ -19,7 +19,7 @@ INACTIVE_MERCHANT = {"term": {"active": False}}
 INACTIVE_STORE = {"term": {"merchant.active": False}}
 # Type-ahead inputs and the change-ordering bookkeeping: stored, never part of an answer.
 SUGGEST_FIELDS = ("suggest", "suggest_near", "category_suggest")
-INTERNAL_FIELDS = (*SUGGEST_FIELDS, "versions", "deleted")
+INTERNAL_FIELDS = (*SUGGEST_FIELDS, "versions", "deleted", "name_head")
 
 
 def visible(document: dict[str, Any]) -> bool:

@@ -157,7 +157,7 @@ class ProductSearch:
         }
         if should := as_typed(self.understood):
             base["bool"]["should"] = should
-        functions = preferences(self.understood, self.quebec_boost)
+        functions = preferences(self.understood, self.quebec_boost) + head_match(params.get("q"))
         if location and params["sort"] == "relevance":
             functions.append(distance_decay("merchant.location", location, radius_km))
         query = (
@@ -309,6 +309,19 @@ def as_typed(understood: Understood | None) -> list[dict[str, Any]]:
     if not understood or not (understood.quebec or understood.certifications):
         return []
     return [{"match_phrase": {"name": {"query": understood.asked, "analyzer": PLAIN_ANALYZER, "boost": 10}}}]
+
+
+HEAD_WEIGHT = 3.0
+
+
+def head_match(q: str | None) -> list[dict[str, Any]]:
+    """A relevance weight (a ``function_score`` function) for listings whose name *names* a word of
+    the search: « steak » finds a « Bifteck de surlonge » (a synonym) before « Épices à steak »,
+    which are spices (``name_head``: a name's words before its first qualifier, see
+    ``indexer.records.text.name_head``). Measured on the judged queries (docs/relevance.md)."""
+    if not q:
+        return []
+    return [{"filter": {"match": {"name_head": q}}, "weight": HEAD_WEIGHT}]
 
 
 def _product_keys(page: dict[str, Any]) -> list[str]:

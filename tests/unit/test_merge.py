@@ -97,3 +97,9 @@ def test_two_changes_of_the_same_instant_end_the_same_whichever_arrives_first():
     base = CHANGES[:1]
     results = {str(final(base + list(order))) for order in itertools.permutations(same_instant)}
     assert len(results) == 1
+
+
+def test_a_renamed_listing_takes_the_head_of_its_new_name():
+    doc = product(1_000, "Épices à steak", 3, 4.99)
+    renamed = merge.upsert_product(doc, product(2_000, "Bifteck de surlonge", 3, 14.99))
+    assert (doc["name_head"], renamed["name_head"]) == ("Épices", "Bifteck")

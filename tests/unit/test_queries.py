@@ -90,10 +90,17 @@ def test_the_quebec_boost_is_a_weight_on_relevance_not_a_filter():
         "quebec_product" not in json.dumps(f)
         for f in body["query"]["function_score"]["query"]["bool"]["filter"]
     )
-    assert (
-        "function_score"
-        not in products(PRODUCT_SEARCH.load({"q": "miel"}), None, 25, 1.0).page_request()["query"]
-    )
+    unboosted = products(PRODUCT_SEARCH.load({"q": "miel"}), None, 25, 1.0).page_request()["query"]
+    assert "quebec_product" not in json.dumps(unboosted["function_score"]["functions"])
+
+
+def test_a_name_that_names_the_words_weighs_more_than_one_they_only_qualify():
+    body = products(PRODUCT_SEARCH.load({"q": "steak"}), None, 25, 1.0).page_request()
+    assert body["query"]["function_score"]["functions"] == [
+        {"filter": {"match": {"name_head": "steak"}}, "weight": queries.products.HEAD_WEIGHT}
+    ]
+    browse = products(PRODUCT_SEARCH.load({}), None, 25, 1.0).page_request()["query"]
+    assert "function_score" not in browse  # no words, no weights
 
 
 def test_a_location_adds_a_radius_filter_a_distance_decay_and_a_distance_sort_key():
