@@ -42,7 +42,7 @@ class Context:
     def local_engine(self, port: int | None = None, nodes: int = 1) -> LocalEngine:
         return LocalEngine(
             home=self.settings.local_es_home,
-            http_port=port or _local_port(self.settings.es_url),
+            http_port=port or _local_port(self.settings.es_urls[0]),
             nodes=nodes,
             heap=self.settings.local_es_heap,
             data_root=self.settings.local_es_data,

@@ -1,4 +1,5 @@
-"""``panier apply``, ``follow`` and ``changes prune``: the incremental path (indexer/changes/)."""
+"""``panier apply``, ``follow``, ``changes prune`` and ``changes maintain``: the incremental path
+(indexer/changes/)."""
 
 from __future__ import annotations
 
@@ -76,11 +77,34 @@ def changes() -> None:
 
 
 @changes.command("prune")
-@click.option("--keep-days", type=click.IntRange(1, 3650), default=30, show_default=True)
+@click.option("--keep-days", type=click.IntRange(1, 3650), default=None,
+              help="Days kept at least [PANIER_CHANGES_RETENTION_DAYS, 30].")  # fmt: skip
 @click.pass_obj
-def changes_prune(obj: Context, keep_days: int) -> None:
-    """Delete the log's days older than --keep-days."""
-    from indexer.changes import changelog
+def changes_prune(obj: Context, keep_days: int | None) -> None:
+    """Delete the log's days older than --keep-days that no replay can still need.
 
-    doomed = changelog.prune(obj.es, obj.settings, keep_days)
-    click.echo(f"deleted {', '.join(doomed)}" if doomed else "nothing to delete")
+    Never what a rollback of the live indices, or a reindex from a recent export, would replay;
+    postponed while a reindex runs. `panier follow` and the ingest API do this on their own.
+    """
+    from indexer.changes import maintenance
+
+    report = maintenance.prune_log(obj.es, obj.settings, retention_days=keep_days)
+    if report.waited:
+        raise click.ClickException(f"not now: {report.waited}; try again when it has finished")
+    kept = f"entries received since {report.cutoff:%Y-%m-%d %H:%M} UTC are kept" if report.cutoff else ""
+    click.echo(
+        f"deleted {', '.join(report.pruned)}; {kept}" if report.pruned else f"nothing to delete; {kept}"
+    )
+
+
+@changes.command("maintain")
+@click.pass_obj
+def changes_maintain(obj: Context) -> None:
+    """Prune the changes log and purge tombstones older than the late-change window, now.
+
+    `panier follow` and the ingest API run this hourly on their own; without either, run it from
+    cron (e.g. `17 * * * * panier changes maintain`).
+    """
+    from indexer.changes import maintenance
+
+    click.echo(maintenance.run(obj.es, obj.settings).describe())

@@ -11,11 +11,11 @@ import click
 from tabulate import tabulate
 
 from commands import EXIT_REJECTS
-from indexer.batch import reindexing
+from indexer.batch import debris, reindexing
 from indexer.batch.loader import BulkOptions
 from indexer.batch.progress import ProgressReporter, summary_table
 from indexer.batch.rollback import rollback as rollback_alias
-from indexer.engine import aliases, search_events
+from indexer.engine import aliases, locks, search_events
 from indexer.files import rejects as rejects_file
 from indexer.files.sources import export_files
 
@@ -56,6 +56,10 @@ def status(obj: Context) -> None:
     click.echo(
         tabulate(_alias_rows(aliases.describe(obj.es, obj.settings)), tablefmt="plain", disable_numparse=True)
     )
+    for line in _debris_lines(debris.building(obj.es, obj.settings)):
+        click.echo(line)
+    for line in _lock_lines(locks.read_locks(obj.es, obj.settings)):
+        click.echo(line)
     for line in checkpoints.describe_followers(checkpoints.checkpoints(obj.es, obj.settings)):
         click.echo(line)
 
@@ -67,6 +71,30 @@ def _alias_rows(described: list[aliases.AliasStatus]) -> list[tuple[str, str, st
         else (row.alias, "-> (missing: run `panier init`)", "")
         for row in described
     ]
+
+
+def _debris_lines(building: list[debris.BuildingIndex]) -> list[str]:
+    """Indices marked building: a reindex in progress, or debris that the next reindex deletes."""
+    lines = []
+    for row in building:
+        documents = f"documents={row.documents}" if row.documents is not None else "documents=?"
+        if row.in_progress:
+            lines.append(f"building {row.index}  {documents}  (reindex in progress, owner {row.owner})")
+        else:
+            lines.append(
+                f"debris   {row.index}  {documents}  (half-built by a failed reindex; "
+                f"the next reindex of {row.alias} deletes it)"
+            )
+    return lines
+
+
+def _lock_lines(held: list[locks.LockInfo]) -> list[str]:
+    lines = []
+    for info in held:
+        why = info.stale_because()
+        state = f"stale: {why}; the next run takes it over" if why else "held"
+        lines.append(f"lock     {info.name}  {info.describe()}  ({state})")
+    return lines
 
 
 @click.command()
@@ -81,9 +109,12 @@ def _alias_rows(described: list[aliases.AliasStatus]) -> list[tuple[str, str, st
               help="Previous indices kept per alias for `panier rollback`.")  # fmt: skip
 @click.option("--max-rejected", type=click.FloatRange(0, 1), default=0.2, show_default=True,
               help="Largest share of rejected records that still moves the alias.")  # fmt: skip
-@click.option("--break-lock", is_flag=True, help="Remove a stale lock left by a reindex that died.")
+@click.option("--break-lock", is_flag=True,
+              help="Remove the alias's lock first (a dead run's lock is taken over without it).")  # fmt: skip
 @click.option("--changes-since", type=click.DateTime(["%Y-%m-%dT%H:%M:%S"]), default=None,
               help="Replay live changes logged since this UTC time [default: file's mtime].")  # fmt: skip
+@click.option("--copies-timeout", type=click.FloatRange(1, 3600), default=120.0, show_default=True,
+              help="Seconds the new index's shard copies may take to be active before the swap.")  # fmt: skip
 @click.option(
     "--concurrency", type=click.IntRange(1, 8), default=2, show_default=True, help="Bulk requests in flight."
 )
@@ -92,12 +123,14 @@ def _alias_rows(described: list[aliases.AliasStatus]) -> list[tuple[str, str, st
 )
 @click.pass_obj
 def reindex(obj: Context, what: str, source: Path, rejects_path: Path | None, keep: int, max_rejected: float,
-            break_lock: bool, changes_since: datetime | None, concurrency: int,
+            break_lock: bool, changes_since: datetime | None, copies_timeout: float, concurrency: int,
             chunk_mb: float) -> None:  # fmt: skip
     """Rebuild merchants, products or both from files, then swap the alias(es) with no downtime.
 
     Exit codes: 0 everything loaded; 3 loaded and the aliases moved, but some records were rejected
     (see the rejects file); 1 the reindex failed and the live aliases were left untouched.
+
+    On a cluster, the alias moves only once every copy of the new index's shards is active (green).
     """
     try:
         files = export_files(what, source)
@@ -105,7 +138,7 @@ def reindex(obj: Context, what: str, source: Path, rejects_path: Path | None, ke
         raise click.BadParameter(str(e), param_hint="--from") from None
     bulk = BulkOptions(concurrency=concurrency, chunk_bytes=int(chunk_mb * 1024 * 1024))
     since = changes_since.replace(tzinfo=UTC) if changes_since else None
-    options = reindexing.ReindexOptions(bulk, keep, max_rejected, break_lock, since)
+    options = reindexing.ReindexOptions(bulk, keep, max_rejected, break_lock, since, copies_timeout)
     with rejects_file.RejectsFile(rejects_path or rejects_file.default_path(what)) as rejects:
         try:
             reports = reindexing.reindex_all(
@@ -117,8 +150,23 @@ def reindex(obj: Context, what: str, source: Path, rejects_path: Path | None, ke
                 f"reindex of {e.report.alias} failed, alias left where it was: {e}"
             ) from e
     click.echo(summary_table(reports) + rejects.summary())
+    _housekeeping(obj)
     if rejects.count:
         sys.exit(EXIT_REJECTS)
+
+
+def _housekeeping(obj: Context) -> None:
+    """After a reindex, the changes log's housekeeping if it is due (``panier changes maintain``):
+    a failure is said, never the reindex's."""
+    from indexer.changes import maintenance
+
+    try:
+        done = maintenance.run_due(obj.es, obj.settings)
+    except Exception as e:  # the reindex succeeded; housekeeping runs again later
+        click.echo(f"changes log housekeeping skipped: {e}", err=True)
+        return
+    if done is not None:
+        click.echo(f"changes log housekeeping: {done.describe()}")
 
 
 @click.command()

@@ -69,7 +69,10 @@ def setting(
 
 @dataclass(frozen=True)
 class Settings:
-    es_url: str = setting("PANIER_ES_URL", DEFAULT_ES_URL, help="the engine")
+    # One node's URL, or several separated by commas (``es_urls``): requests fail over between them.
+    es_url: str = setting(
+        "PANIER_ES_URL", DEFAULT_ES_URL, help="the engine: one node's URL, or several separated by commas"
+    )
     es_api_key: str | None = setting("PANIER_ES_API_KEY", help="API key (preferred over basic auth)")
     es_username: str | None = setting("PANIER_ES_USERNAME", help="basic auth user (with the password)")
     es_password: str | None = setting("PANIER_ES_PASSWORD", help="basic auth password", repr=False)
@@ -143,6 +146,45 @@ class Settings:
         parser="int",
         help="events waiting in memory per worker; beyond, dropped and counted",
     )
+    # Load shedding under `panier serve` (query_api/shedding.py): requests inside one worker at once.
+    # None: half its threads, so that the other half can refuse the excess at once (503) instead of
+    # leaving it to wait for a thread; 0: no bound.
+    max_in_flight: int | None = setting(
+        "PANIER_API_MAX_IN_FLIGHT",
+        parser="int",
+        documented="threads ÷ 2",
+        help="requests inside one worker at once; beyond, 503 with Retry-After at once (0: no bound)",
+    )
+    # Per-client rate limits (query_api/limits.py), by client address, counted in each worker's
+    # memory. Off for Settings built in code (tests, scripts: one address sends everything).
+    rate_limit: str = setting(
+        "PANIER_RATE_LIMIT",
+        "off",
+        from_env="50/second;1500/minute",
+        help="what one client address may send to the search endpoints, per worker; off for no limit",
+    )
+    ingest_rate_limit: str = setting(
+        "PANIER_INGEST_RATE_LIMIT",
+        "off",
+        from_env="10/second;300/minute",
+        help="what one client address may send to the ingest endpoints, per worker; off for no limit",
+    )
+    # Housekeeping of the changes path (indexer/changes/retention.py, maintenance.py).
+    changes_retention_days: int = setting(
+        "PANIER_CHANGES_RETENTION_DAYS",
+        30,
+        parser="int",
+        help="days of the changes log kept at least (more while a replay may still need them)",
+    )
+    # 0 (the default for Settings built in code: tests replay fixed, old dates) accepts changes of
+    # any age and keeps tombstones forever.
+    late_change_days: int = setting(
+        "PANIER_LATE_CHANGE_DAYS",
+        0,
+        from_env=7,
+        parser="int",
+        help="days a change may arrive after its updated_at (older: a reject); tombstones are purged after",
+    )
     # The command line (cli.py): an unexpected error shows its traceback instead of one sentence.
     debug: bool = setting(
         "PANIER_DEBUG", False, parser="switch", help="on shows a failed command's traceback"
@@ -167,8 +209,13 @@ class Settings:
         return settings
 
     def validate(self) -> None:
-        if not self.es_url.startswith(("http://", "https://")):
-            raise SettingsError(f"PANIER_ES_URL must start with http:// or https://, got {self.es_url!r}")
+        urls = self.es_urls
+        if not urls:
+            raise SettingsError(f"PANIER_ES_URL names no engine, got {self.es_url!r}")
+        for url in urls:
+            if not url.startswith(("http://", "https://")):
+                where = f" (in {self.es_url!r})" if len(urls) > 1 else ""
+                raise SettingsError(f"PANIER_ES_URL must start with http:// or https://, got {url!r}{where}")
         if self.index_prefix and not _PREFIX_RE.match(self.index_prefix):
             raise SettingsError(
                 "PANIER_INDEX_PREFIX must be lowercase letters, digits, '-', '_' or '.', "
@@ -191,8 +238,22 @@ class Settings:
             raise SettingsError(f"PANIER_CURSOR_SECRET must be at least {MIN_SECRET_CHARS} characters long")
         if self.analytics_queue_size < 1:
             raise SettingsError(f"PANIER_ANALYTICS_QUEUE_SIZE must be ≥ 1, got {self.analytics_queue_size}")
+        for variable, value in (
+            ("PANIER_RATE_LIMIT", self.rate_limit),
+            ("PANIER_INGEST_RATE_LIMIT", self.ingest_rate_limit),
+        ):
+            _check_rate_limit(variable, value)
+        if self.changes_retention_days < 1:
+            raise SettingsError(
+                f"PANIER_CHANGES_RETENTION_DAYS must be ≥ 1, got {self.changes_retention_days}"
+            )
         if not re.fullmatch(r"\d+[mg]", self.local_es_heap):
             raise SettingsError(f"PANIER_ES_HEAP must look like 512m or 1g, got {self.local_es_heap!r}")
+
+    @property
+    def es_urls(self) -> tuple[str, ...]:
+        """The node addresses of ``es_url``, in order (``PANIER_ES_URL`` may list several)."""
+        return parse_urls(self.es_url)
 
     def alias(self, name: str) -> str:
         """The alias shoppers' searches go through, e.g. ``merchants`` or ``<prefix>merchants``."""
@@ -200,6 +261,26 @@ class Settings:
 
     def with_prefix(self, index_prefix: str) -> Settings:
         return replace(self, index_prefix=index_prefix)
+
+
+def _check_rate_limit(variable: str, value: str) -> None:
+    """``off``, or rate limits as Flask-Limiter reads them: ``50/second;1500/minute``."""
+    if value == "off":
+        return
+    from limits import parse_many  # Flask-Limiter's own parser
+
+    try:
+        parse_many(value)
+    except ValueError:
+        raise SettingsError(
+            f"{variable} must be off or limits such as 50/second;1500/minute, got {value!r}"
+        ) from None
+
+
+def parse_urls(value: str) -> tuple[str, ...]:
+    """``"http://a:9200, http://b:9200"`` -> ``("http://a:9200", "http://b:9200")``: comma-separated,
+    blanks around and between addresses ignored, duplicates dropped (the first one kept)."""
+    return tuple(dict.fromkeys(url.strip() for url in value.split(",") if url.strip()))
 
 
 # -- reading the environment with environs ----------------------------------------------------------

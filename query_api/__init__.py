@@ -16,7 +16,7 @@ NOT_UTF8 = "not valid UTF-8 once percent-decoded (send the text's UTF-8 bytes, p
 
 def create_app(settings: Settings | None = None, client: Elasticsearch | None = None) -> Flask:
     """App factory: settings from the environment unless given; one pooled engine client per app."""
-    from query_api import analytics, engine, errors, ingest, metrics, openapi, search
+    from query_api import analytics, engine, errors, ingest, limits, metrics, openapi, search
 
     settings = settings or Settings.from_env()
     app = Flask(__name__)
@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None, client: Elasticsearch | None = 
         from flask_cors import CORS
 
         CORS(app, origins=list(settings.cors_origins), methods=["GET", "OPTIONS"], max_age=600)
+    limits.init_app(app, settings)  # per-client rate limits, when settings give any
     return app
 
 

@@ -1,14 +1,17 @@
 """One error shape for every failure: ``{"error": {"status": N, "message": "...", "fields": {...}}}``.
 
 400 invalid parameters (with each field and its reason, invalid UTF-8 in the URL too), 404 unknown
-ids and routes, 405 with ``Allow``, 413 request too large, 415 a body of another media type, 503
-with Retry-After (every 503, whoever answers it) when the engine is unreachable, too slow or the
-catalogue is not loaded; anything else is a logged 500 that no test may ever see
-(tests/conftest.py fails the test that causes one).
+ids and routes, 405 with ``Allow``, 413 request too large, 415 a body of another media type, 429
+with Retry-After over a rate limit (limits.py), 503 with Retry-After (every 503, whoever answers it)
+when the engine is unreachable, busy (its own 429), too slow or the catalogue is not loaded, or the
+worker is at its bound of requests in flight (shedding.py); anything else is a logged 500 that no
+test may ever see (tests/conftest.py fails the test that causes one). Under ``panier serve`` the
+answers gunicorn gives before the app (400, 414, 431) have the same shape (server.py's `Worker`).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import elasticsearch
@@ -18,6 +21,7 @@ from werkzeug.exceptions import HTTPException
 
 RETRY_AFTER_SECONDS = 5
 CATALOGUE_RETRY_AFTER_SECONDS = 60  # a catalogue being loaded takes minutes, not seconds
+SHED_RETRY_AFTER_SECONDS = 1  # an overloaded worker: the burst is usually over within a second
 
 
 class ApiError(Exception):
@@ -44,6 +48,13 @@ def error_response(status: int, message: str, fields: dict[str, Any] | None = No
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
+
+
+def error_body(status: int, message: str) -> bytes:
+    """The same shape as bytes, for answers given outside Flask: the WSGI server's own (a request
+    line or headers it cannot take, query_api/server.py) and load shedding's (query_api/shedding.py)."""
+    body = {"error": {"status": status, "message": message}}
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _field_messages(messages: Any) -> dict[str, Any]:

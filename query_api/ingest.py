@@ -18,7 +18,7 @@ import orjson
 from flask import Response, jsonify, request
 from marshmallow import Schema, ValidationError, fields
 
-from indexer.changes import merchant_keys
+from indexer.changes import maintenance, merchant_keys
 from indexer.changes.applier import Applier
 from indexer.changes.outcomes import APPLIED, FORBIDDEN, NOT_FOUND, STALE
 from indexer.engine.aliases import AliasError
@@ -116,7 +116,7 @@ def _ingest(parse_item, media_types: tuple[str, ...]) -> Response:
         try:
             valid.append((i, parse_item(item)))
         except ValidationError as e:
-            item_id = item.get("id") if isinstance(item, dict) else None
+            item_id = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else None
             results[i] = {
                 "index": i,
                 "id": item_id,
@@ -132,6 +132,8 @@ def _ingest(parse_item, media_types: tuple[str, ...]) -> Response:
             raise ApiError(503, f"{e}; nothing in this request is lost if you send it again") from None
         except AliasError:
             raise ApiError(503, "the catalogue is not loaded yet") from None
+        # The changes log this request wrote to is pruned, and old tombstones purged, off its time.
+        maintenance.run_due_in_background(get_engine(), get_settings())
         for (i, change), outcome in zip(valid, outcomes, strict=True):
             result = {"index": i, "id": change.id, "status": outcome.status, "code": CODES[outcome.status]}
             if outcome.reason:

@@ -60,6 +60,14 @@ QUEUE_DEPTH = Gauge(
 )
 for _reason in ("queue_full", "engine", "rejected", "error"):
     EVENTS_DROPPED.labels(_reason)  # present at 0 from the start, so that rate() works
+SHED = Counter(
+    "panier_http_requests_shed",
+    "Requests refused to protect the server: in_flight (the worker already had its bound of requests "
+    "in flight: 503, not in panier_http_requests), rate_limit (the client was over its limit: 429).",
+    ["reason"],
+)
+for _reason in ("in_flight", "rate_limit"):
+    SHED.labels(_reason)
 
 
 def _endpoint() -> str:

@@ -16,6 +16,8 @@ import orjson
 from flask import Response
 from marshmallow import RAISE, Schema, fields
 
+from query_api.places import AREA, MUNICIPALITY, POSTAL_CODE, REGION
+from query_api.queries import merchants, product_facets
 from query_api.queries.product_facets import EXACT_FACETS_UP_TO, FACET_SAMPLE
 
 
@@ -23,6 +25,9 @@ def json_response(body: dict[str, Any]) -> Response:
     """An answer as JSON, UTF-8 as stored: like Flask's own, several times faster, which matters for
     a page of products (docs/benchmarks.md)."""
     return Response(orjson.dumps(body), mimetype="application/json")
+
+
+PLACE_KINDS = (MUNICIPALITY, REGION, AREA, POSTAL_CODE)
 
 
 class _Strict(Schema):
@@ -59,10 +64,33 @@ class Point(_Strict):
 
 
 class FacetValue(_Strict):
-    value = fields.Raw(
-        required=True, metadata={"description": "the stored value (text, or true/false for quebec)"}
-    )
+    value = fields.String(required=True, metadata={"description": "the value as stored"})
     count = fields.Integer(required=True)
+
+
+class BooleanFacetValue(_Strict):
+    value = fields.Boolean(required=True)
+    count = fields.Integer(required=True)
+
+
+class PriceFacetValue(_Strict):
+    value = fields.String(required=True, metadata={"enum": [r["key"] for r in product_facets.PRICE_RANGES]})
+    count = fields.Integer(required=True, metadata={"description": "every range is shown, empty ones too"})
+
+
+def _facets(name: str, names: Any, special: dict[str, type[Schema]]) -> type[Schema]:
+    """The ``facets`` of an answer: one list of values per facet the search counts (its FACET_AGGS),
+    each always present (empty when nothing matched), most frequent first."""
+    declared = {n: fields.List(fields.Nested(special.get(n, FacetValue)), required=True) for n in names}
+    return _Strict.from_dict(declared, name=name)
+
+
+MerchantFacets = _facets("MerchantFacets", merchants.FACET_AGGS, {})
+ProductFacets = _facets(
+    "ProductFacets",
+    product_facets.FACET_AGGS,
+    {"quebec": BooleanFacetValue, "price": PriceFacetValue},
+)
 
 
 class Page(_Strict):
@@ -109,11 +137,13 @@ class UnderstoodPlace(_Strict):
     """A place named in q, made the search's location (the search had none of its own)."""
 
     name = fields.String(required=True)
-    kind = fields.String(required=True, metadata={"description": "municipality, region, area or postal_code"})
+    kind = fields.String(required=True, metadata={"enum": list(PLACE_KINDS)})
     lat = fields.Float(required=True)
     lon = fields.Float(required=True)
     radius_km = fields.Float(required=True, metadata={"description": "the radius searched: suits the place"})
-    role = fields.String(required=True, metadata={"description": "location"})
+    role = fields.String(
+        required=True, metadata={"enum": ["location"], "description": "the search's location"}
+    )
     from_ = fields.String(required=True, data_key="from", metadata={"description": "the words that named it"})
 
 
@@ -144,19 +174,38 @@ class Relaxed(_Strict):
     )
     matching = fields.String(
         required=True,
-        metadata={"description": "all: the one word left must match; any: of the words left, any may"},
+        metadata={
+            "enum": ["all", "any"],
+            "description": "all: the one word left must match; any: of the words left, any may",
+        },
     )
     radius_km = fields.Float(metadata={"description": "the wider radius searched, when it was widened"})
+
+
+def _did_you_mean() -> fields.List:
+    return fields.List(
+        fields.String(),
+        metadata={"description": "only at a dead end (nothing found, even relaxed): searches to try instead"},
+    )
+
+
+def _nearest_merchants() -> fields.List:
+    return fields.List(
+        fields.Nested(MerchantHit),
+        metadata={"description": "only at a dead end (nothing found, even relaxed): the nearest merchants"},
+    )
 
 
 class MerchantResults(_Strict):
     total = fields.Integer(required=True)
     items = fields.List(fields.Nested(MerchantHit), required=True)
-    facets = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(FacetValue)), required=True)
+    facets = fields.Nested(MerchantFacets, required=True)
     page = fields.Nested(Page, required=True)
     location = fields.Nested(LocationEcho, allow_none=True, required=True)
     understood = fields.Nested(Understood, allow_none=True, required=True)
     relaxed = fields.Nested(Relaxed, allow_none=True, required=True)
+    did_you_mean = _did_you_mean()
+    nearest_merchants = _nearest_merchants()
     next_cursor = fields.String(
         allow_none=True, required=True, metadata={"description": "pass as cursor= for the next page"}
     )
@@ -192,7 +241,7 @@ class ProductResults(_Strict):
     total = fields.Integer(required=True, metadata={"description": "distinct products"})
     listings = fields.Integer(required=True, metadata={"description": "matching listings (product × store)"})
     items = fields.List(fields.Nested(ProductHit), required=True)
-    facets = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(FacetValue)), required=True)
+    facets = fields.Nested(ProductFacets, required=True)
     facets_approximate = fields.Boolean(
         required=True,
         metadata={
@@ -206,7 +255,9 @@ class ProductResults(_Strict):
     location = fields.Nested(LocationEcho, allow_none=True, required=True)
     understood = fields.Nested(Understood, allow_none=True, required=True)
     relaxed = fields.Nested(Relaxed, allow_none=True, required=True)
-    clusters = fields.List(fields.Nested(Cluster))
+    did_you_mean = _did_you_mean()
+    nearest_merchants = _nearest_merchants()
+    clusters = fields.List(fields.Nested(Cluster), metadata={"description": "with zoom="})
 
 
 class ProductPage(_Strict):
@@ -234,11 +285,18 @@ class Suggestions(_Strict):
     items = fields.List(fields.Nested(Suggestion), required=True)
 
 
+class Aliases(_Strict):
+    merchants = fields.List(fields.String(), required=True, metadata={"description": "its indices"})
+    products = fields.List(fields.String(), required=True, metadata={"description": "its indices"})
+
+
 class Health(_Strict):
-    status = fields.String(required=True)
-    engine = fields.String(required=True)
-    aliases = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True)
-    message = fields.String()
+    """200 with status ok; 503 with status degraded and a message when an alias is missing."""
+
+    status = fields.String(required=True, metadata={"enum": ["ok", "degraded"]})
+    engine = fields.String(required=True, metadata={"description": "the engine's version"})
+    aliases = fields.Nested(Aliases, required=True)
+    message = fields.String(metadata={"description": "what is missing (status degraded)"})
 
 
 class Merchant(_MerchantFields):

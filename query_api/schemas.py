@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import math
+import re
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
@@ -38,13 +38,21 @@ class _Params(Schema):
         unknown = RAISE
 
 
+# The rules between parameters, which an OpenAPI 3.0 parameter cannot say but its description can.
+LAT = "with lon (both or neither), not with near"
+LON = "with lat (both or neither), not with near"
+NEAR = "a Quebec municipality, region or postal area (H2R); not with lat/lon; an unknown name is a 400"
+RADIUS = f"km around the location (default {DEFAULT_RADIUS_KM:g}); needs near or lat/lon"
+
+
 class LocationParams(_Params):
-    lat = fields.Float(validate=validate.Range(-90, 90), allow_nan=False)
-    lon = fields.Float(validate=validate.Range(-180, 180), allow_nan=False)
-    near = fields.String(validate=validate.Length(min=1, max=100))
+    lat = fields.Float(validate=validate.Range(-90, 90), allow_nan=False, metadata={"description": LAT})
+    lon = fields.Float(validate=validate.Range(-180, 180), allow_nan=False, metadata={"description": LON})
+    near = fields.String(validate=validate.Length(min=1, max=100), metadata={"description": NEAR})
     radius_km = fields.Float(
         validate=validate.Range(MIN_RADIUS_KM, MAX_RADIUS_KM, error="must be ≥ {min} and ≤ {max} km"),
         allow_nan=False,
+        metadata={"description": RADIUS},
     )
 
     @validates_schema
@@ -58,16 +66,20 @@ class LocationParams(_Params):
             raise ValidationError("radius_km needs a location (near, or lat and lon)", "radius_km")
 
 
+_DECIMAL = r"-?[0-9]+(\.[0-9]+)?"
+BBOX_PATTERN = rf"^{_DECIMAL},{_DECIMAL},{_DECIMAL},{_DECIMAL}$"
+
+
 class BBox(fields.Field):
-    """``bbox=min_lon,min_lat,max_lon,max_lat`` (GeoJSON order), the map's viewport."""
+    """``bbox=min_lon,min_lat,max_lon,max_lat`` (GeoJSON order), the map's viewport: four decimal
+    numbers (the document's pattern, so what the document refuses the server refuses too)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            min_lon, min_lat, max_lon, max_lat = (float(v) for v in str(value).split(","))
-        except ValueError:
-            raise ValidationError("must be min_lon,min_lat,max_lon,max_lat (four numbers)") from None
-        if not all(map(math.isfinite, (min_lon, min_lat, max_lon, max_lat))):
-            raise ValidationError("must be finite numbers (no nan or inf)")
+        if not isinstance(value, str) or not re.fullmatch(BBOX_PATTERN, value):
+            if re.search("nan|inf", str(value), re.IGNORECASE):
+                raise ValidationError("must be finite numbers (no nan or inf)")
+            raise ValidationError("must be min_lon,min_lat,max_lon,max_lat (four numbers, as decimals)")
+        min_lon, min_lat, max_lon, max_lat = (float(v) for v in value.split(","))
         if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180 and -90 <= min_lat < max_lat <= 90):
             raise ValidationError("coordinates out of range, or min_lat ≥ max_lat")
         return {
@@ -77,7 +89,14 @@ class BBox(fields.Field):
 
 
 class MapParams(_Params):
-    bbox = BBox(metadata={"description": "min_lon,min_lat,max_lon,max_lat", "type": "string"})
+    bbox = BBox(
+        metadata={
+            "type": "string",
+            "pattern": BBOX_PATTERN,
+            "description": "the map's viewport: min_lon,min_lat,max_lon,max_lat (longitudes −180 to 180, "
+            "latitudes −90 to 90, min_lat < max_lat)",
+        }
+    )
     zoom = fields.Integer(
         validate=validate.Range(0, 20),
         metadata={"description": "map zoom level: adds clustered points (geotile grid) to the answer"},
@@ -85,8 +104,16 @@ class MapParams(_Params):
 
 
 class PageParams(_Params):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(1, MAX_PER_PAGE))
+    page = fields.Integer(
+        load_default=1,
+        validate=validate.Range(1, MAX_WINDOW, error="must be ≥ {min}, and page × per_page ≤ {max}"),
+        metadata={"description": f"page × per_page ≤ {MAX_WINDOW:,} (deeper: narrow the search)"},
+    )
+    per_page = fields.Integer(
+        load_default=20,
+        validate=validate.Range(1, MAX_PER_PAGE),
+        metadata={"description": f"page × per_page ≤ {MAX_WINDOW:,}"},
+    )
 
     @validates_schema
     def inside_window(self, data: dict[str, Any], **_: Any) -> None:
@@ -98,7 +125,24 @@ class PageParams(_Params):
 
 def _sort(choices: tuple[str, ...]) -> fields.String:
     return fields.String(
-        load_default="relevance", validate=validate.OneOf(choices, error="must be one of {choices}")
+        load_default="relevance",
+        validate=validate.OneOf(choices, error="must be one of {choices}"),
+        metadata={"description": "distance needs a location (near, or lat and lon)"},
+    )
+
+
+# Not blank, no control character but tab (what _text checks, but its word count).
+TEXT_PATTERN = r"^[^\x00-\x08\x0a-\x1f]*[^\s\x00-\x1f][^\x00-\x08\x0a-\x1f]*$"
+
+
+def _q(max_chars: int, **kwargs: Any) -> fields.String:
+    return fields.String(
+        validate=[validate.Length(min=kwargs.pop("min_chars", None), max=max_chars), _text],
+        metadata={
+            "pattern": TEXT_PATTERN,
+            "description": f"at most {MAX_QUERY_TERMS} words; not blank, no control characters",
+        },
+        **kwargs,
     )
 
 
@@ -111,12 +155,14 @@ def _literal() -> fields.Boolean:
 
 
 class MerchantSearchSchema(LocationParams, MapParams, PageParams):
-    q = fields.String(validate=[validate.Length(max=MAX_QUERY_CHARS), _text])
+    q = _q(MAX_QUERY_CHARS)
     literal = _literal()
     # Opened (verified, then turned into the engine's search_after) by the route: query_api/cursors.py
     cursor = fields.String(
         validate=validate.Length(min=1, max=cursors.MAX_CHARS),
-        metadata={"description": "next_cursor of the previous page of the same search (deep paging)"},
+        metadata={
+            "description": "next_cursor of the previous page of the same search (deep paging); not with page"
+        },
     )
     category = fields.String(validate=validate.Length(min=1, max=100))
     service = fields.String(validate=validate.OneOf(SERVICES, error="must be one of {choices}"))
@@ -132,13 +178,17 @@ class MerchantSearchSchema(LocationParams, MapParams, PageParams):
 
 
 class ProductSearchSchema(LocationParams, MapParams, PageParams):
-    q = fields.String(validate=[validate.Length(max=MAX_QUERY_CHARS), _text])
+    q = _q(MAX_QUERY_CHARS)
     in_stock = fields.Boolean()
     quebec = fields.Boolean()
     category = fields.String(validate=validate.Length(min=1, max=100))
     brand = fields.String(validate=validate.Length(min=1, max=200))
-    min_price = fields.Float(validate=validate.Range(min=0), allow_nan=False)
-    max_price = fields.Float(validate=validate.Range(min=0), allow_nan=False)
+    min_price = fields.Float(
+        validate=validate.Range(min=0), allow_nan=False, metadata={"description": "≤ max_price"}
+    )
+    max_price = fields.Float(
+        validate=validate.Range(min=0), allow_nan=False, metadata={"description": "≥ min_price"}
+    )
     sort = _sort(("relevance", "distance", "price"))
     stores = fields.Integer(load_default=3, validate=validate.Range(1, MAX_STORES))
     literal = _literal()
@@ -156,9 +206,17 @@ class LookupSchema(LocationParams):
 
 
 class SuggestSchema(_Params):
-    q = fields.String(required=True, validate=[validate.Length(min=1, max=50), _text])
-    lat = fields.Float(validate=validate.Range(-90, 90), allow_nan=False)
-    lon = fields.Float(validate=validate.Range(-180, 180), allow_nan=False)
+    q = _q(50, min_chars=1, required=True)
+    lat = fields.Float(
+        validate=validate.Range(-90, 90),
+        allow_nan=False,
+        metadata={"description": "with lon (both or neither)"},
+    )
+    lon = fields.Float(
+        validate=validate.Range(-180, 180),
+        allow_nan=False,
+        metadata={"description": "with lat (both or neither)"},
+    )
     size = fields.Integer(load_default=8, validate=validate.Range(1, 20))
 
     @validates_schema

@@ -212,13 +212,20 @@ def bulk_load(
     actions: Iterable[Action],
     options: BulkOptions | None = None,
     on_progress: Callable[[int], None] | None = None,
+    result: BulkResult | None = None,
 ) -> BulkResult:
-    """Index ``actions`` into ``index``; returns counts and the failures (to write to rejects)."""
+    """Index ``actions`` into ``index``; returns counts and the failures (to write to rejects).
+
+    ``result``, when given, is filled as items end, so that a caller whose load is cut short by any
+    exception (not only ``EngineUnavailable``) still knows what was confirmed.
+    """
     options = options or BulkOptions()
     # Our own retries only: a transport-level retry of a bulk request would be invisible to the
     # per-item accounting above.
     es = es.options(request_timeout=options.request_timeout, max_retries=0, retry_on_timeout=False)
     loader = _Loader(es, index, options, on_progress)
+    if result is not None:
+        loader.result = result
     if options.concurrency <= 1:
         for chunk in chunk_actions(actions, options):
             loader.send_until_done(chunk)

@@ -86,9 +86,17 @@ class ProgressReporter:
 
 
 def summary_table(reports: list[LoadReport]) -> str:
+    """One row per load; a "not confirmed" column only when a run was cut short, so that each row
+    still adds up (read = indexed + rejected + not confirmed)."""
+    cut_short = any(r.unaccounted for r in reports)
     header = ("alias", "read", "indexed", "rejected", "seconds", "docs/s", "index", "alias moved")
-    rows = [
-        (
+    align = ("left", "right", "right", "right", "right", "right", "left", "left")
+    if cut_short:
+        header = (*header[:4], "not confirmed", *header[4:])
+        align = (*align[:4], "right", *align[4:])
+    rows = []
+    for r in reports:
+        row = [
             r.alias,
             f"{r.read:,}",
             f"{r.indexed:,}",
@@ -97,14 +105,17 @@ def summary_table(reports: list[LoadReport]) -> str:
             f"{r.docs_per_second:,.0f}",
             r.index or "-",
             ("yes" if r.alias_moved else "NO") + (f" (from {', '.join(r.previous)})" if r.previous else ""),
-        )
-        for r in reports
-    ]
-    align = ("left", "right", "right", "right", "right", "right", "left", "left")
+        ]
+        if cut_short:
+            row.insert(4, f"{r.unaccounted:,}")
+        rows.append(row)
     lines = [tabulate(rows, headers=header, tablefmt="simple", disable_numparse=True, colalign=align)]
     for r in reports:
+        lines.extend(f"{r.alias}: {note}" for note in r.notes)
         if r.error:
             lines.append(f"{r.alias}: {r.error}")
+        if r.unaccounted and "not confirmed" not in (r.error or ""):
+            lines.append(f"{r.alias}: {r.reconciliation()}")
         if r.pruned:
             lines.append(f"{r.alias}: deleted old indices {', '.join(r.pruned)}")
     return "\n".join(lines)

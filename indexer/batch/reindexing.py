@@ -1,7 +1,8 @@
 """Full reindex without downtime: new index -> load -> verify -> swap the alias -> prune.
 
 Any failure before the swap deletes the half-built index (or, if even that fails, leaves it
-marked ``building`` in its mapping's ``_meta``) and leaves the live alias where it was.
+marked ``building`` in its mapping's ``_meta``, for the next run to delete: ``debris``) and leaves
+the live alias where it was. The report's counts add up on failure too (``report``).
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from elasticsearch import Elasticsearch
+from elasticsearch import ConnectionError as ConnectionError_
+from elasticsearch import ConnectionTimeout, Elasticsearch
 
 import mappings
+from indexer.batch import debris
 from indexer.batch.actions import Progress, merchants_from_alias, record_actions
-from indexer.batch.loader import BulkOptions, EngineUnavailable, bulk_load
+from indexer.batch.loader import BulkOptions, BulkResult, EngineUnavailable, bulk_load
 from indexer.batch.report import LoadReport, ReindexError
 from indexer.changes import replay
 from indexer.engine import aliases, locks
@@ -44,6 +47,8 @@ class ReindexOptions:
     max_rejected: float = 0.2
     break_lock: bool = False  # remove a lock left by a reindex that died
     changes_since: datetime | None = None  # replay live changes from here [default: the files' mtime]
+    # How long the alias waits for every copy of the new index's shards (replicas on other nodes).
+    copies_timeout: float = 120.0
 
 
 # Given (kind, path), a context manager yielding the progress callback of that load.
@@ -112,29 +117,29 @@ def reindex(
     report = LoadReport(kind=kind, alias=alias, source=str(path))
     started = time.monotonic()
     replay_from = _replay_from(Path(path), options.changes_since)
-    with locks.reindex_lock(es, settings, alias, break_lock=options.break_lock):
+    with locks.reindex_lock(
+        es, settings, alias, break_lock=options.break_lock, on_takeover=report.notes.append
+    ) as lock:
         aliases.remove_next_alias(es, alias)  # left by a run that died: we hold the lock now
+        report.debris = debris.remove_debris(es, settings, alias)
+        if report.debris:
+            report.notes.append(f"deleted half-built indices of failed runs: {', '.join(report.debris)}")
         if kind == "products" and merchants is None:
             merchants = merchants_from_alias(es, settings)
         final_settings = mappings.load(kind)["settings"]["index"]
         report.index = aliases.create_index(
-            es, alias, kind, settings_override=LOADING_SETTINGS, state="building"
+            es, alias, kind, settings_override=LOADING_SETTINGS, state="building", owner=lock.owner
         )
+        loaded = BulkResult()  # filled as items end, so that a run cut short still has its counts
+        accounted = False
         try:
             actions = record_actions(kind, Path(path), report, rejects, merchants, on_progress)
             try:
-                result = bulk_load(es, report.index, actions, options.bulk, on_progress)
+                bulk_load(es, report.index, actions, options.bulk, on_progress, result=loaded)
             except EngineUnavailable as e:
-                report.indexed = e.result.indexed
-                raise ReindexError(
-                    f"{e}; {report.indexed:,} of {report.read:,} records were loaded", report
-                ) from e
-            report.indexed = result.indexed
-            for failure in result.failures:
-                rejects.write(kind[:-1], "engine", failure.ref, [failure.reason], failure.action_id)
-                if kind == "merchants" and failure.status != 409:  # 409: the first one is indexed
-                    report.merchants.pop(failure.action_id, None)
-            report.rejected += result.failed
+                accounted = _account(report, loaded, rejects, stopped_by="engine lost")
+                raise ReindexError(f"{e}; {report.reconciliation()}", report) from e
+            accounted = _account(report, loaded, rejects)
             if report.unaccounted:
                 raise ReindexError(f"internal error: {report.unaccounted} records unaccounted for", report)
             if report.indexed == 0:
@@ -153,7 +158,10 @@ def reindex(
                 },
             )
             es.indices.refresh(index=report.index)
-            es.cluster.health(index=report.index, wait_for_status="yellow", timeout="60s")
+            try:
+                aliases.wait_for_copies(es, report.index, options.copies_timeout)
+            except aliases.CopiesNotActive as e:
+                raise ReindexError(str(e), report) from e
             in_engine = es.count(index=report.index)["count"]
             if in_engine != report.indexed:
                 raise ReindexError(
@@ -166,15 +174,22 @@ def reindex(
             # those that arrived since the start are replayed from the changes log.
             aliases.add_next_alias(es, alias, report.index)
             report.replayed = replay.replay(es, settings, kind, report.index, since=replay_from)
+            if lock.lost:
+                raise ReindexError(f"{lock.lost}; this run does not move the alias", report)
             report.previous = aliases.swap_alias(es, alias, report.index)
             report.alias_moved = True
         except BaseException as e:
-            report.error = str(e)
+            if not accounted:  # cut short inside the load: what the loader confirmed, the rest not
+                _account(report, loaded, rejects, stopped_by=_stopped_by(e))
+            message = str(e) if isinstance(e, ReindexError) else f"{type(e).__name__}: {e}"
+            if report.unaccounted and "not confirmed" not in message:
+                message = f"{message}; {report.reconciliation()}"
+            report.error = message
             report.seconds = time.monotonic() - started
             _discard(es, report)
             if isinstance(e, ReindexError):
                 raise
-            raise ReindexError(f"{type(e).__name__}: {e}", report) from e
+            raise ReindexError(message, report) from e
         report.pruned = aliases.prune_old_indices(es, alias, options.keep)
     report.seconds = time.monotonic() - started
     return report
@@ -195,6 +210,30 @@ def _replay_from(path: Path, since: datetime | None) -> datetime:
     return (since or export_time([path])) - timedelta(seconds=REPLAY_MARGIN_SECONDS)
 
 
+def _account(
+    report: LoadReport, loaded: BulkResult, rejects: RejectsFile, *, stopped_by: str | None = None
+) -> bool:
+    """Copy the loader's counts into the report and its failures to the rejects file; True."""
+    report.indexed = loaded.indexed
+    for failure in loaded.failures:
+        rejects.write(report.kind[:-1], "engine", failure.ref, [failure.reason], failure.action_id)
+        if report.kind == "merchants" and failure.status != 409:  # 409: the first one is indexed
+            report.merchants.pop(failure.action_id, None)
+    report.rejected += loaded.failed
+    if report.unaccounted:
+        report.stopped_by = stopped_by
+    return True
+
+
+def _stopped_by(error: BaseException) -> str:
+    """What cut a load short, in the words of the summary's "not confirmed" count."""
+    if isinstance(error, KeyboardInterrupt | SystemExit):
+        return "interrupted"
+    if isinstance(error, EngineUnavailable | ConnectionError_ | ConnectionTimeout):
+        return "engine lost"
+    return f"stopped by {type(error).__name__}"
+
+
 def _discard(es: Elasticsearch, report: LoadReport) -> None:
     """Delete the half-built index; if the engine cannot, it stays marked ``building``."""
     if report.index is None:
@@ -204,6 +243,6 @@ def _discard(es: Elasticsearch, report: LoadReport) -> None:
         report.error = f"{report.error} (the half-built index {report.index} was deleted)"
     except Exception:
         report.error = (
-            f"{report.error} (could not delete the half-built index {report.index}; "
-            "it is marked building in its _meta and can be deleted by hand)"
+            f"{report.error} (could not delete the half-built index {report.index}; it stays marked "
+            "building in its _meta: `panier status` lists it and the next reindex deletes it)"
         )

@@ -3,7 +3,8 @@
 One ``Applier.apply(batch)`` call:
 
 1. for the ingest endpoint, reads the listings concerned and refuses the changes a merchant does
-   not own; reads the merchants that new listings need;
+   not own; reads the merchants that new listings need; refuses changes that arrive later than the
+   late-change window allows (``indexer.changes.retention``: what makes purging tombstones safe);
 2. writes the accepted changes to the changes log (``indexer.changes.changelog``) before touching any
    document;
 3. for each record, merges all of its changes in the batch into one new document (bursts for one
@@ -33,7 +34,8 @@ from datetime import UTC, datetime
 import elasticsearch
 from elasticsearch import Elasticsearch
 
-from indexer.changes import changelog, propagation, writes
+from indexer.changes import changelog, propagation, retention, writes
+from indexer.changes.clock import engine_now
 from indexer.changes.mergers import Merged, group, merchant_merger, product_merger, record
 from indexer.changes.outcomes import FORBIDDEN, NOT_FOUND, REJECTED, STALE, Outcome
 from indexer.changes.writes import ApplyStats, Current, Doc, TargetGone
@@ -138,6 +140,8 @@ class Applier:
                 if mid not in batch_merchants and known.get(mid, (None,))[0] is None:
                     outcomes[i] = Outcome(REJECTED, f"merchant_id {mid!r} is not an indexed merchant")
 
+        if self.log_changes:  # fresh changes; a replay's were bound when they arrived
+            self._refuse_late(changes, outcomes)
         accepted = [c for c, o in zip(changes, outcomes, strict=True) if o is None]
         if self.log_changes:
             changelog.log(self.es, self.settings, accepted, self.source)
@@ -224,6 +228,20 @@ class Applier:
             if n == 0:
                 results = found
         return results
+
+    def _refuse_late(self, changes: list[Change], outcomes: list[Outcome | None]) -> None:
+        """Refuse changes older than the late-change window: what makes purging tombstones safe."""
+        days = self.settings.late_change_days
+        if not days:
+            return
+        now = engine_now(self.es)
+        for i, change in enumerate(changes):
+            if outcomes[i] is None and retention.too_late(change.version, now, days):
+                outcomes[i] = Outcome(
+                    REJECTED,
+                    f"updated_at is more than {days} days before its arrival (PANIER_LATE_CHANGE_DAYS): "
+                    "too late to be ordered safely; send the record again with a current updated_at",
+                )
 
     def _check_owner(
         self, changes: list[Change], owner: str, products_now: Current, outcomes: list[Outcome | None]

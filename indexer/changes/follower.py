@@ -7,6 +7,9 @@ which changes nothing (``indexer.records.merge``), so no change is lost or appli
 
 Writers should put a file in the inbox in one step (write elsewhere, then rename), since a file is
 read as soon as it appears. Files whose names start with ``.`` are ignored.
+
+Between polls the follower also runs the changes path's housekeeping when it is due
+(``indexer.changes.maintenance``: the log pruned, old tombstones purged, at most hourly).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from pathlib import Path
 from elasticsearch import Elasticsearch
 from marshmallow import ValidationError
 
-from indexer.changes import checkpoints
+from indexer.changes import checkpoints, maintenance
 from indexer.changes.applier import Applier
 from indexer.changes.outcomes import APPLIED, STALE
 from indexer.engine import locks
@@ -174,6 +177,7 @@ def follow(
                 checkpoint.pending_since = _oldest([p for p in inbox_files(inbox) if p != path])
                 checkpoints.save_checkpoint(es, settings, checkpoint)
                 _move(path, done)
+            _maintain(es, settings, echo)
             if options.once:
                 break
             stop.wait(options.interval)
@@ -206,6 +210,18 @@ def _follow_file(
         f"{report.rejected} rejected" + (f" (see {rejects.path})" if report.rejected else "")
     )
     return report.applied
+
+
+def _maintain(es: Elasticsearch, settings: Settings, echo: Callable[[str], None]) -> None:
+    """Prune the changes log and purge old tombstones when due (hourly for the whole deployment);
+    a failure is said and left for the next time, never stops the follower."""
+    try:
+        report = maintenance.run_due(es, settings)
+    except Exception as e:
+        echo(f"housekeeping failed ({type(e).__name__}: {e}); it is tried again within the hour")
+        return
+    if report is not None:
+        echo(f"housekeeping: {report.describe()}")
 
 
 def _oldest(files: list[Path]) -> str | None:

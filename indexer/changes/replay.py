@@ -7,7 +7,7 @@ from datetime import datetime
 from elasticsearch import Elasticsearch
 from marshmallow import ValidationError
 
-from indexer.changes import changelog
+from indexer.changes import changelog, retention
 from indexer.changes.applier import Applier, Targets
 from indexer.records.change_lines import Change, parse
 from panier_core.settings import Settings
@@ -20,7 +20,15 @@ def replay(
 
     Replays are idempotent: a change the index already reflects is stale and changes nothing. For a
     products index, merchants changed in that time give their listings their current fields.
+
+    With a late-change window, the deletes logged in that window before ``since`` are replayed too,
+    so that the index has the tombstones a replayed (or later) older upsert must meet
+    (``indexer.changes.retention``). Refuses (``changelog.LogIncomplete``) when entries it needs were
+    pruned, checked again at the end in case a prune ran meanwhile.
     """
+    needs_from = retention.replay_needs_from(since, settings.late_change_days)
+    changelog.check_complete(es, settings, needs_from)
+    deletes_since = retention.deletes_from(since, settings.late_change_days)
     if kind == "merchants":
         targets = Targets(merchants=[index], products=[])
     else:
@@ -30,7 +38,7 @@ def replay(
     batch: list[Change] = []
     merchants_changed: set[str] = set()
     count = 0
-    for raw in changelog.logged_since(es, settings, since):
+    for raw in changelog.logged_since(es, settings, since, deletes_since=deletes_since):
         try:
             change = parse(raw)
         except ValidationError:
@@ -52,4 +60,5 @@ def replay(
         for doc, *_rest in current.values():
             if doc is not None:
                 applier.propagate(doc, index)
+    changelog.check_complete(es, settings, needs_from)
     return count

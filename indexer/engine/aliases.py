@@ -57,15 +57,20 @@ def create_index(
     *,
     settings_override: dict | None = None,
     state: str = "ready",
+    owner: str | None = None,
 ) -> str:
     """Create a new versioned index for ``alias`` from the mapping file ``mapping``; returns its name.
 
-    ``state`` is recorded in the mapping's ``_meta`` (``building`` until a reindex verified it).
+    ``state`` is recorded in the mapping's ``_meta`` (``building`` until a reindex verified it), with
+    the ``owner`` of the lock of the run building it: a building index whose owner holds no live lock
+    is debris of a failed run.
     """
     body = mappings.load(mapping)
     if settings_override:
         body["settings"]["index"].update(settings_override)
     body["mappings"]["_meta"]["state"] = state
+    if owner:
+        body["mappings"]["_meta"]["owner"] = owner
     name = versioned_name(alias)
     while es.indices.exists(index=name):
         name = versioned_name(alias)
@@ -167,6 +172,48 @@ def versioned_indices(es: Elasticsearch, alias: str) -> list[str]:
     return sorted(n for n in names if pattern.match(n))
 
 
+def building_indices(es: Elasticsearch, alias: str) -> dict[str, str | None]:
+    """The versioned indices of ``alias`` still marked ``building``, with the owner that built each."""
+    names = versioned_indices(es, alias)
+    if not names:
+        return {}
+    found = es.indices.get_mapping(index=",".join(names), expand_wildcards="open,closed").body
+    out = {}
+    for name in names:
+        meta = found.get(name, {}).get("mappings", {}).get("_meta", {})
+        if meta.get("state") == "building":
+            out[name] = meta.get("owner")
+    return out
+
+
+class CopiesNotActive(AliasError):
+    """The new index's shard copies did not all become active in time; the alias was not moved."""
+
+
+def wait_for_copies(es: Elasticsearch, index: str, timeout: float) -> str:
+    """Wait until every copy of ``index``'s shards is active, as far as the cluster can place them;
+    returns the health reached.
+
+    Green when the index has replicas and the cluster more than one data node (moving the alias
+    while replicas are still recovering leaves searches on one copy); yellow is all one node can
+    reach when an index asks for replicas. After ``timeout`` seconds, ``CopiesNotActive``.
+    """
+    index_settings = es.indices.get_settings(index=index, name="index.number_of_replicas")
+    replicas = int(index_settings[index]["settings"]["index"]["number_of_replicas"])
+    data_nodes = es.cluster.health()["number_of_data_nodes"]
+    wanted = "green" if replicas > 0 and data_nodes > 1 else "yellow"
+    health = es.options(request_timeout=timeout + 30, ignore_status=408).cluster.health(
+        index=index, wait_for_status=wanted, timeout=f"{timeout:g}s"
+    )
+    if health["timed_out"]:
+        raise CopiesNotActive(
+            f"the shards of {index} were not all active after {timeout:g} s (health {health['status']}, "
+            f"{health['unassigned_shards']} unassigned, {health['initializing_shards']} initializing, "
+            f"{replicas} replica(s) on {data_nodes} data node(s))"
+        )
+    return health["status"]
+
+
 def mark_ready(es: Elasticsearch, index: str, mapping: str) -> None:
     meta = dict(mappings.load(mapping)["mappings"]["_meta"], state="ready")
     es.indices.put_mapping(index=index, meta=meta)
@@ -201,7 +248,8 @@ def rollback_target(es: Elasticsearch, alias: str) -> tuple[str, str]:
     current = indices_of(es, alias)
     if len(current) != 1:
         raise AliasError(f"{alias!r} points at {current or 'nothing'}; rollback needs exactly one index")
-    older = [i for i in versioned_indices(es, alias) if i < current[0]]
+    building = building_indices(es, alias)  # debris of failed runs is never a rollback target
+    older = [i for i in versioned_indices(es, alias) if i < current[0] and i not in building]
     if not older:
         raise AliasError(f"no index older than {current[0]} is kept for {alias!r}; nothing to roll back to")
     return current[0], older[-1]

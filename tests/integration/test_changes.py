@@ -40,6 +40,13 @@ from .records import read_rejects
 LISTINGS = [f"p-{i:06d}" for i in range(1, 7)]
 
 
+@pytest.fixture(autouse=True)
+def no_late_change_bound(monkeypatch):
+    """The histories here are dated 2026-11-21 for good; commands driven through the environment
+    would refuse them once older than PANIER_LATE_CHANGE_DAYS (tested in test_changes_retention.py)."""
+    monkeypatch.setenv("PANIER_LATE_CHANGE_DAYS", "0")
+
+
 def random_stream(seed: int, n: int = 120) -> list[dict]:
     """Stock changes, upserts (new names, prices) and deletes of six listings, in time order."""
     rng = random.Random(seed)

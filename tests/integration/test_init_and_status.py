@@ -91,3 +91,32 @@ def test_an_unreachable_engine_is_a_clear_error_not_a_traceback(monkeypatch):
     assert "cannot reach Elasticsearch at http://127.0.0.1:1" in result.output
     assert "panier es start" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_status_lists_half_built_indices_and_stale_locks_for_the_next_run_to_clean(es, env):
+    from datetime import UTC, datetime, timedelta
+
+    from indexer.engine import locks
+    from indexer.engine.internal_indices import ensure_internal_index
+
+    run("init")
+    alias = env.alias("products")
+    left = aliases.create_index(es, alias, "products", state="building", owner="far-away:77:0badc0de")
+    now = datetime.now(UTC)
+    es.index(
+        index=ensure_internal_index(es, env.alias(locks.LOCK_INDEX)), id=alias, refresh=True,
+        document={"alias": alias, "owner": "far-away:77:0badc0de", "host": "far-away", "pid": 77,
+                  "started_at": (now - timedelta(hours=1)).isoformat(),
+                  "heartbeat_at": (now - timedelta(minutes=10)).isoformat(),
+                  "expires_at": (now - timedelta(minutes=8)).isoformat()},
+    )  # fmt: skip
+    result = run("status")
+    assert result.exit_code == 0, result.output
+    assert (
+        f"debris   {left}  documents=0  (half-built by a failed reindex; the next reindex of {alias} deletes it)"
+        in result.output
+    )
+    assert f"lock     {alias}  owner far-away:77:0badc0de" in result.output
+    assert (
+        "(stale: its heartbeat stopped at" in result.output and "the next run takes it over)" in result.output
+    )

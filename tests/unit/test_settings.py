@@ -157,3 +157,37 @@ def test_the_documented_local_engine_home_is_the_default_without_xdg_cache_home(
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     home = next(v for v in VARIABLES if v.attribute == "local_es_home")
     assert Settings.from_env({}).local_es_home == Path(home.default).expanduser()
+
+
+def test_several_engine_urls_are_read_in_order_without_blanks_or_repeats():
+    s = Settings.from_env(
+        {"PANIER_ES_URL": " http://es1:9200, http://es2:9200,,http://es1:9200 ,https://es3 "}
+    )
+    assert s.es_urls == ("http://es1:9200", "http://es2:9200", "https://es3")
+    assert Settings.from_env({}).es_urls == (DEFAULT_ES_URL,)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "http://es1:9200,es2:9200",
+            r"PANIER_ES_URL must start with http:// or https://, got 'es2:9200' \(in ",
+        ),
+        (" , ", "PANIER_ES_URL names no engine"),
+    ],
+)
+def test_each_of_several_engine_urls_is_checked(value, message):
+    with pytest.raises(SettingsError, match=message):
+        Settings(es_url=value).validate()
+
+
+def test_the_client_gets_every_node_and_no_sniffing():
+    client = build_client(Settings(es_url="http://127.0.0.1:9701,http://127.0.0.1:9702", max_retries=2))
+    assert sorted(node.base_url for node in client.transport.node_pool.all()) == [
+        "http://127.0.0.1:9701",
+        "http://127.0.0.1:9702",
+    ]
+    assert client.transport._sniff_on_start is False and client.transport._sniff_on_node_failure is False
+    assert client._max_retries == 2  # a request that cannot connect is retried on another node
+    client.close()
