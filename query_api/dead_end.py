@@ -4,12 +4,14 @@ kind close to the words. One engine round trip (an ``_msearch`` of two searches)
 
 - **Spellings**: the engine's phrase suggester over the unstemmed words of the names
   (``name.words``; for merchants their kinds too, ``categories.words``), up to two words changed,
-  each by up to two edits, the first letter included (« kretons » → « cretons », which the
-  search's own typo tolerance does not reach: it keeps the first letter). The local engine has no
+  each by as many edits as the search forgives (``near``: « oeufs » is not offered « ours »), the
+  first letter included (« kretons » → « cretons », which the search's own typo tolerance does not
+  reach: it keeps the first letter). The local engine has no
   script language, so a spelling is not checked against the catalogue as a whole phrase ("collate"):
   each of its words is in the catalogue, the phrase is the one the suggester finds likeliest. Kept:
   the spellings at least ``LIKELY_SHARE`` as likely as the best, other than the shopper's words.
-- **Merchants**: the merchants whose kind (or name) is within two edits of one of the words, the
+- **Merchants**: the merchants whose kind (or name) is a spelling of one of the words (as many
+  edits as the search forgives, the first letter included), the
   nearest first when the search is located (anywhere in Quebec: a dead end is no place for a
   radius), else the closest spelling first; at most ``NEAREST_MERCHANTS``.
 
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from elasticsearch import Elasticsearch
+from rapidfuzz.distance import OSA
 
 from indexer.records.text import fold
 from indexer.records.visibility import INACTIVE_MERCHANT, INTERNAL_FIELDS
@@ -34,7 +37,8 @@ from query_api.queries.merchants import merchant_item
 SPELLINGS = 3
 LIKELY_SHARE = 0.5
 NEAREST_MERCHANTS = 3
-LOOSE = {"fuzziness": 2, "prefix_length": 0, "max_expansions": 50}  # looser than the search's own
+# The search's own typo tolerance with the first letter free (the search keeps it)
+LOOSE = {"fuzziness": "AUTO:4,8", "prefix_length": 0, "max_expansions": 50}
 
 SPELLING_FIELDS = {"products": ["name.words"], "merchants": ["name.words", "categories.words"]}
 
@@ -97,12 +101,15 @@ class DeadEnd:
 
 def spellings(q: str, suggest: dict[str, Any]) -> list[str]:
     """The likeliest spellings of every suggester's options (best first, each once), other than the
-    shopper's own words, and at least ``LIKELY_SHARE`` as likely as the best."""
+    shopper's own words, each changed word ``near`` one the shopper typed, and at least
+    ``LIKELY_SHARE`` as likely as the best of those."""
+    typed = fold(q).split()
     options = [
         (option["score"], option["text"])
         for entries in suggest.values()
         for entry in entries
         for option in entry["options"]
+        if all(near(word, typed) for word in fold(option["text"]).split())
     ]
     options.sort(key=lambda o: -o[0])
     own, best = fold(q), options[0][0] if options else 0.0
@@ -111,3 +118,10 @@ def spellings(q: str, suggest: dict[str, Any]) -> list[str]:
         if score >= best * LIKELY_SHARE and fold(text) != own and text not in out:
             out.append(text)
     return out[:SPELLINGS]
+
+
+def near(word: str, typed: list[str]) -> bool:
+    """Whether ``word`` is one of the ``typed`` words or a spelling of one: as many edits as the
+    search forgives (none under 4 letters, one under 8, else two; a swap of two letters is one),
+    any letter included. « oeufs » is not « ours » (two edits in five letters)."""
+    return any(OSA.distance(word, w) <= (0 if len(w) < 4 else 1 if len(w) < 8 else 2) for w in typed)

@@ -35,6 +35,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import math
 import re
 import threading
 from dataclasses import dataclass, field
@@ -221,3 +222,10 @@ def _resolve_postal_code(text: str, fsa: str) -> Place:
     if place is None:
         raise UnknownPlace(text, [], f"no Quebec postal code area {fsa}; use a municipality name")
     return place
+
+
+def km_between(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance between two (lat, lon) points, in km."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(h))

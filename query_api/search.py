@@ -101,10 +101,12 @@ def _relaxed_answer(
 
 
 def _understood(params: dict[str, Any], *, intents: bool) -> Understood | None:
-    """The interpretation step (``query_api.understanding``), unless literal=true or without q."""
+    """The interpretation step (``query_api.understanding``), unless literal=true or without q; it
+    knows the search's own location (near=, lat/lon), if any."""
     if params["literal"] or not params.get("q"):
         return None
-    return understand(params["q"], located="near" in params or "lat" in params, intents=intents)
+    at = _where(params).location
+    return understand(params["q"], located=at is not None, intents=intents, at=at)
 
 
 @bp.get("/products")

@@ -8,7 +8,9 @@ shopper asks ``literal=true``. What it understands:
   « boulangerie à Trois-Rivières », « cafés H2R ». It becomes the search's location, with the
   radius that suits its size (a region is not a 25 km circle), **only when the search has no
   location of its own**: an explicit ``near=`` or ``lat``/``lon`` always wins, and the words are
-  then matched as typed. An origin phrase (« bleuets du Lac ») is not a location: its words stay.
+  then matched as typed, but for a place the location already lies in (within the place's
+  radius), which is taken out of the words (« bagels montréal » near Montréal). An origin phrase
+  (« bleuets du Lac ») is not a location: its words stay.
 
 The answer echoes it as ``understood`` so that a client can say what it did and offer the literal
 search:
@@ -28,6 +30,7 @@ from typing import Any
 
 from query_api.intents import Intents, find_intents
 from query_api.place_words import LOCATION, PlaceMatch, find_in_words
+from query_api.places import km_between
 
 # How much an understood intent weighs on relevance: a multiplier, never a filter (``quebec=true``
 # is the filter). Stronger than the standing ``PANIER_QUEBEC_BOOST``, since the shopper asked.
@@ -53,17 +56,29 @@ class Understood:
         }
 
 
-def understand(q: str, *, located: bool = False, intents: bool = True) -> Understood:
+def understand(
+    q: str, *, located: bool = False, intents: bool = True, at: tuple[float, float] | None = None
+) -> Understood:
     """What ``q`` asks for besides its words, and the words left to match. ``located``: the search
-    has a location of its own (no place is then taken from the words); ``intents``: look for the
-    Quebec-made and certification intents (products)."""
+    has a location of its own (``at``, when known): no place is then taken from the words, except
+    that a place the location already lies in is taken out of them, since it says nothing more
+    (« bagels montréal » with ``near=Montréal``: bagels, not posters « de Montréal »); ``intents``:
+    look for the Quebec-made and certification intents (products)."""
     found = find_intents(q) if intents else Intents(q)
     understood = Understood(found.words, found.quebec, found.certifications, found.phrases, asked=q)
-    if located:
+    if located and at is None:
         return understood
     match = find_in_words(found.words)
     if match is None or match.role != LOCATION:
         return understood
+    if located:
+        place = match.place
+        if not match.remaining or km_between(at, (place.lat, place.lon)) > place.radius_km:
+            return understood  # another place than the search's: its name stays a word to match
+        return Understood(
+            match.remaining, understood.quebec, understood.certifications,
+            (*understood.dropped, match.from_words), None, q,
+        )  # fmt: skip
     return Understood(
         match.remaining, understood.quebec, understood.certifications,
         (*understood.dropped, match.from_words), match, q,

@@ -482,6 +482,12 @@ def test_an_explicit_location_wins_over_a_place_in_the_words(client):
     assert body["location"]["lat"] == TR[0]  # still around Trois-Rivières
 
 
+def test_the_place_a_search_is_already_in_is_taken_out_of_its_words(client):
+    body = get(client, f"/v1/products?q=miel%20trois-rivi%C3%A8res&{AT_TR}")
+    assert body["understood"]["place"] is None and body["understood"]["dropped"] == ["trois-rivières"]
+    assert body["relaxed"] is None and set(names(body)) == {"Miel de fleurs sauvages, 500 g"}
+
+
 def test_merchant_searches_are_relaxed_the_same_way(client):
     body = get(client, "/v1/merchants?q=fromagerie%20zzyzx")
     assert body["relaxed"] == {"dropped": ["zzyzx"], "matching": "all"}

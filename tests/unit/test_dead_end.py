@@ -11,13 +11,22 @@ def options(*pairs: tuple[str, float]) -> list[dict]:
 
 
 def test_spellings_are_the_likeliest_options_best_first():
-    suggest = {"name.words": options(("cretons maison", 0.002), ("cretons main", 0.0014))}
-    assert spellings("kretons de la maizon", suggest) == ["cretons maison", "cretons main"]
+    suggest = {"name.words": options(("cretons maison", 0.002), ("kretons maison", 0.0014))}
+    assert spellings("kretons de la maizon", suggest) == ["cretons maison", "kretons maison"]
 
 
 def test_unlikely_spellings_are_left_out():
-    suggest = {"name.words": options(("fromage", 0.2), ("frimas", 0.01))}
+    suggest = {"name.words": options(("fromage", 0.2), ("fromages", 0.01))}
     assert spellings("vromage", suggest) == ["fromage"]
+
+
+def test_a_spelling_changes_each_word_by_no_more_edits_than_the_search_forgives():
+    # five letters: one edit (« ours » is two from « oeufs »); eight and more: two; a swap is one
+    assert spellings("oeufs", {"name.words": options(("ours", 0.3))}) == []
+    assert spellings("oeufz", {"name.words": options(("oeufs", 0.3))}) == ["oeufs"]
+    assert spellings("fromagrei", {"name.words": options(("fromagerie", 0.3))}) == ["fromagerie"]
+    assert spellings("kretons", {"name.words": options(("cretons", 0.3))}) == ["cretons"]  # 1st letter
+    assert spellings("vin", {"name.words": options(("pin", 0.3))}) == []  # under 4 letters: none
 
 
 def test_the_shoppers_own_words_are_not_offered_back():

@@ -73,3 +73,16 @@ def test_intents_taken_out_of_q_still_rank_a_name_that_says_them_first():
         {"match_phrase": {"name": {"query": "fraises du Québec", "analyzer": "french_text", "boost": 10}}}
     ]
     assert as_typed(understand("fraises")) == [] and as_typed(None) == []
+
+
+def test_a_place_the_search_is_already_in_is_taken_out_of_the_words():
+    montreal = (45.50884, -73.58781)
+    understood = understand("bagels montréal", located=True, at=montreal)
+    assert (understood.words, understood.dropped, understood.place) == ("bagels", ("montréal",), None)
+
+
+def test_another_place_than_the_searchs_stays_a_word_to_match():
+    trois_rivieres = (46.343, -72.543)
+    understood = understand("fromage sherbrooke", located=True, at=trois_rivieres)
+    assert (understood.words, understood.dropped) == ("fromage sherbrooke", ())
+    assert understand("montréal", located=True, at=(45.50884, -73.58781)).words == "montréal"  # all of q
