@@ -51,10 +51,15 @@ PLAIN_ANALYZER = "french_text"  # the index-time chain: French analysis without 
 
 
 def text_query(
-    q: str, fields: list[str], any_word: bool = False, fuzzy_fields: list[str] = FUZZY_FIELDS
+    q: str,
+    fields: list[str],
+    any_word: bool = False,
+    fuzzy_fields: list[str] = FUZZY_FIELDS,
+    kind_fields: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """French full text: every word must match (exactly after analysis, or within one or two
-    typos in ``fuzzy_fields``), with extra weight for phrase and exact-name matches. With
+    typos in ``fuzzy_fields``, or in ``kind_fields`` with the first three letters kept), with
+    extra weight for phrase and exact-name matches. With
     ``any_word`` (a relaxed search), one word is enough and more words score higher.
 
     Quebec synonyms apply to the first clause only, and a multi-word synonym there means "all its
@@ -90,12 +95,23 @@ def text_query(
                         "boost": 0.5,
                     }
                 },
+                *_kind_typos(q, kind_fields, operator),
                 {"match_phrase": {"name": {"query": q, "analyzer": PLAIN_ANALYZER, "boost": 2}}},
                 {"term": {"name.exact": {"value": q, "boost": 5}}},
             ],
             "minimum_should_match": 1,
         }
     }
+
+
+def _kind_typos(q: str, kind_fields: tuple[str, ...], operator: str) -> list[dict[str, Any]]:
+    """Typos of a store's kinds on its listings (« boulangeire »): every listing carries them, so the
+    first three letters are kept and few spellings tried (with the names' settings the kinds cost
+    the product search about 2 ms p50 more at the engine: docs/benchmarks.md)."""
+    if not kind_fields:
+        return []
+    fuzzy = {"fuzziness": "AUTO:4,8", "prefix_length": 3, "max_expansions": 5, "boost": 0.5}
+    return [{"multi_match": {"query": q, "fields": kind_fields, "operator": operator, **fuzzy}}]
 
 
 def geo_sort(field: str, location: Location) -> dict[str, Any]:

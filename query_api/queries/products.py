@@ -42,7 +42,8 @@ from query_api.understanding import Understood, preferences
 # kinds find what such stores sell (« boulangerie artisanale », « érablière », « épicerie fine »).
 OWN_TEXT_FIELDS = ["name^3", "name.prefix^0.5", "brand.text^2", "categories.text^1.5", "description"]
 PRODUCT_TEXT_FIELDS = [*OWN_TEXT_FIELDS, "merchant.name", "merchant.categories.text"]
-PRODUCT_FUZZY_FIELDS = ["name.words", "merchant.categories.words"]  # « crossant », « boulangeire »
+PRODUCT_FUZZY_FIELDS = ["name.words"]  # « crossant »
+PRODUCT_KIND_FIELDS = ("merchant.categories.words",)  # « boulangeire »
 
 
 def _product_filters(
@@ -136,7 +137,8 @@ class ProductSearch:
         filters = _product_filters(params, self.where.location, self.where.radius_km)
         map_view("merchant.location", params, filters, aggs)
         q = params.get("q")
-        text = [text_query(q, PRODUCT_TEXT_FIELDS, self.any_word, PRODUCT_FUZZY_FIELDS)] if q else []
+        fuzzy = {"fuzzy_fields": PRODUCT_FUZZY_FIELDS, "kind_fields": PRODUCT_KIND_FIELDS}
+        text = [text_query(q, PRODUCT_TEXT_FIELDS, self.any_word, **fuzzy)] if q else []
         return text, filters
 
     def page_request(self) -> dict[str, Any]:
