@@ -130,6 +130,13 @@ class Settings:
     api_parts: tuple[str, ...] = setting(
         "PANIER_API", ("search", "ingest"), parser="names", help="which parts an API process serves"
     )
+    # The shopper search page (query_api/page.py): its map's tile URL template; empty, no tiles (the
+    # points on a plain background with municipality names: works offline and in tests).
+    map_tiles: str = setting(
+        "PANIER_MAP_TILES",
+        "",
+        help="tile URL template ({z}/{x}/{y}) of the search page's map; a space, then its attribution",
+    )
     # Search analytics (query_api/analytics.py). On by default from the environment (PANIER_ANALYTICS);
     # off for Settings built in code (tests, scripts) unless they ask, so they never write events.
     analytics: bool = setting(

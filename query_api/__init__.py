@@ -46,6 +46,9 @@ def create_app(settings: Settings | None = None, client: Elasticsearch | None = 
     if "search" in settings.api_parts:
         app.register_blueprint(search.bp)
         openapi.init_app(app)  # the whole API's document, served with the shoppers' part
+        from query_api.page import bp as page_bp  # the shopper search page at /, on the endpoints above
+
+        app.register_blueprint(page_bp)
     if "ingest" in settings.api_parts:
         app.register_blueprint(ingest.bp)
     if settings.cors_origins:

@@ -7,8 +7,10 @@ the app run at the speed of normal load, and the excess is answered 503 with ``R
 well under a millisecond, in the one error shape. The bound must be below the worker's threads (the
 default is half): a thread must be free to say no, or the excess would wait for one all the same.
 
-``/v1/health`` and ``/metrics`` are never shed: a load balancer or Prometheus that cannot reach a
-busy worker would take it for a dead one.
+Only the API (``/v1/…``) is shed. ``/v1/health`` and ``/metrics`` never are: a load balancer or
+Prometheus that cannot reach a busy worker would take it for a dead one; nor is the search page and
+its assets (``/``, ``/assets/…``: files, no engine), so a page that loads while the API is busy can
+still retry its searches.
 """
 
 from __future__ import annotations
@@ -52,7 +54,8 @@ class InFlightLimit:
         ]
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") in EXEMPT_PATHS:
+        path = environ.get("PATH_INFO", "")
+        if path in EXEMPT_PATHS or not path.startswith("/v1/"):
             return self.app(environ, start_response)
         with self._lock:
             admitted = self.in_flight < self.bound

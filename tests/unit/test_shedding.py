@@ -20,11 +20,13 @@ from query_api.shedding import InFlightLimit, default_bound
 
 
 def blocking_app(release: threading.Event, entered: threading.Semaphore):
-    """A WSGI app whose requests stay inside it until `release` is set (``/v1/health`` never waits)."""
+    """A WSGI app whose API requests stay inside it until `release` is set (``/v1/health`` and the
+    page's files never wait)."""
 
     def app(environ, start_response):
-        entered.release()
-        if environ["PATH_INFO"] != "/v1/health":
+        path = environ["PATH_INFO"]
+        if path.startswith("/v1/") and path != "/v1/health":
+            entered.release()
             assert release.wait(10)
         return Response(b"{}", content_type="application/json")(environ, start_response)
 
@@ -53,6 +55,7 @@ def test_beyond_the_bound_a_request_is_answered_503_at_once_with_retry_after():
         assert shed == [1]
         health = Client(limited).get("/v1/health")  # exempt: a busy worker is not a dead one
         assert health.status_code == 200
+        assert Client(limited).get("/assets/js/main.js").status_code == 200  # the page: files only
         release.set()
         assert [f.result(timeout=5).status_code for f in held] == [200, 200]
     assert Client(limited).get("/v1/products").status_code == 200  # slots given back
