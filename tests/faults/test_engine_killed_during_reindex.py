@@ -28,7 +28,7 @@ from panier_core.engine import build_client
 from panier_core.settings import Settings
 from tests.integration import corpus
 from tests.integration.records import merchant, product, write_jsonl
-from tests.integration.test_reindex_failures import summary_row, wait_until_indexed
+from tests.integration.test_reindex_failures import REINDEX_SCRIPT, summary_row, wait_until_indexed
 
 from .cluster import fault_engine, kill_node
 from .reconcile import acknowledge, expected_from_source, reconcile
@@ -37,32 +37,6 @@ pytestmark = pytest.mark.slow
 
 LISTINGS = int(os.environ.get("PANIER_FAULT_LISTINGS", "100000"))
 V2_AT = "2026-11-21T14:03:00Z"
-
-# The listings reindex in a process of its own (the CLI's reindex, with quick retries), printing the
-# summary table the CLI prints when it fails.
-REINDEX_SCRIPT = """
-import sys
-from pathlib import Path
-from indexer.batch import reindexing
-from indexer.batch.loader import BulkOptions
-from indexer.batch.progress import summary_table
-from indexer.files.rejects import RejectsFile
-from panier_core.engine import build_client
-from panier_core.settings import Settings
-
-url, prefix, source, rejects = sys.argv[1:5]
-settings = Settings(es_url=url, index_prefix=prefix, max_retries=0, request_timeout=5)
-bulk = BulkOptions(chunk_docs=1000, concurrency=2, max_retries=2, backoff_seconds=0.05)
-with RejectsFile(Path(rejects)) as r:
-    try:
-        reindexing.reindex(build_client(settings), settings, "products", Path(source), rejects=r,
-                           options=reindexing.ReindexOptions(bulk=bulk))
-    except reindexing.ReindexError as e:
-        print(summary_table(e.reports))
-        print("FAILED:", e)
-        sys.exit(1)
-print("DONE")
-"""
 
 
 def merchant_of(i: int, merchants: int) -> str:
@@ -131,7 +105,7 @@ def test_engine_killed_at_40_percent_of_a_listings_reindex_then_the_rerun_equals
 
         run = subprocess.Popen(
             [sys.executable, "-c", REINDEX_SCRIPT, engine.url, settings.index_prefix, str(v2),
-             str(tmp_path / "r.jsonl")],
+             str(tmp_path / "r.jsonl"), "products", "1000"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=Path(__file__).parents[2],
         )  # fmt: skip
         started = time.monotonic()

@@ -38,8 +38,8 @@ from query_api import create_app
 
 from .records import merchant, write_jsonl
 
-# A reindex of merchants in a process of its own, with quick retries, printing the summary table
-# the CLI prints when it fails.
+# A reindex (of merchants, unless a 5th argument names the kind, in chunks of a 6th argument) in a
+# process of its own, with quick retries, printing the summary table the CLI prints when it fails.
 REINDEX_SCRIPT = """
 import sys
 from pathlib import Path
@@ -51,11 +51,13 @@ from panier_core.engine import build_client
 from panier_core.settings import Settings
 
 url, prefix, source, rejects = sys.argv[1:5]
+kind = sys.argv[5] if len(sys.argv) > 5 else "merchants"
+chunk = sys.argv[6] if len(sys.argv) > 6 else "500"
 settings = Settings(es_url=url, index_prefix=prefix, max_retries=0, request_timeout=5)
-bulk = BulkOptions(chunk_docs=500, concurrency=2, max_retries=2, backoff_seconds=0.05)
+bulk = BulkOptions(chunk_docs=int(chunk), concurrency=2, max_retries=2, backoff_seconds=0.05)
 with RejectsFile(Path(rejects)) as r:
     try:
-        reindexing.reindex(build_client(settings), settings, "merchants", Path(source), rejects=r,
+        reindexing.reindex(build_client(settings), settings, kind, Path(source), rejects=r,
                            options=reindexing.ReindexOptions(bulk=bulk))
     except reindexing.ReindexError as e:
         print(summary_table(e.reports))
