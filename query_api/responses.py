@@ -217,6 +217,7 @@ class Store(_Strict):
     merchant_id = fields.String(required=True)
     name = fields.String(required=True)
     city = fields.String(allow_none=True)
+    location = fields.Nested(Point, allow_none=True, required=True)
     distance_km = fields.Float()
     quantity = fields.Integer(required=True)
     in_stock = fields.Boolean(required=True)

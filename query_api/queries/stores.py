@@ -6,7 +6,9 @@ from typing import Any
 
 from query_api.queries.common import Location, distance_km, geo_sort
 
-STORE_SOURCE = ["id", "price", "stock", "in_stock", "merchant.id", "merchant.name", "merchant.city"]
+STORE_SOURCE = [
+    "id", "price", "stock", "in_stock", "merchant.id", "merchant.name", "merchant.city", "merchant.location",
+]  # fmt: skip
 
 
 def store_sort(location: Location | None) -> list[Any]:
@@ -26,6 +28,7 @@ def store(hit: dict[str, Any], position: int | None) -> dict[str, Any]:
         "merchant_id": source["merchant"]["id"],
         "name": source["merchant"]["name"],
         "city": source["merchant"].get("city"),
+        "location": source["merchant"].get("location"),  # for a map: no lookup of the merchant
         "distance_km": distance_km(hit, position),
         "quantity": source["stock"]["quantity"],
         "in_stock": source["in_stock"],

@@ -45,12 +45,3 @@ export function merchant(id) {
   }
   return merchants.get(id);
 }
-
-/** Runs `work` over `items`, at most `limit` at a time (the server sheds a burst beyond its bound). */
-export async function each(items, limit, work) {
-  const queue = [...items];
-  const workers = Array.from({ length: Math.min(limit, queue.length) }, async () => {
-    while (queue.length) await work(queue.shift());
-  });
-  await Promise.all(workers);
-}

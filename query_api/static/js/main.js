@@ -3,7 +3,7 @@
 // give the same page. Performance marks: panier:answer (the API answered) and panier:rendered (its
 // results are on the page); the measure panier:first-render is the time between them.
 
-import { ApiError, each, get, merchant } from "./api.js";
+import { ApiError, get, merchant } from "./api.js";
 import { combobox } from "./combobox.js";
 import { merchantPage, productPage } from "./details.js";
 import { h, plural } from "./format.js";
@@ -179,24 +179,19 @@ async function pointsOf(answer) {
   if (answer.kind === "commerces") {
     return answer.items.map((m) => ({ key: m.id, lat: m.location.lat, lon: m.location.lon, title: m.name, keys: [m.id] }));
   }
-  // A product's stores name their merchant: its location comes from its page (cached).
+  // Each store carries its merchant's location; a merchant shows once, with every product it has here.
   const byMerchant = new Map();
   for (const item of answer.items) {
     for (const store of item.stores) {
-      if (!byMerchant.has(store.merchant_id)) byMerchant.set(store.merchant_id, { title: store.name, keys: [] });
+      if (!store.location) continue;
+      if (!byMerchant.has(store.merchant_id)) {
+        const { lat, lon } = store.location;
+        byMerchant.set(store.merchant_id, { key: store.merchant_id, lat, lon, title: store.name, keys: [] });
+      }
       byMerchant.get(store.merchant_id).keys.push(answer.single ? store.merchant_id : item.product_key);
     }
   }
-  const points = [];
-  await each([...byMerchant.keys()], 3, async (id) => {
-    try {
-      const m = await merchant(id);
-      points.push({ key: id, lat: m.location.lat, lon: m.location.lon, ...byMerchant.get(id) });
-    } catch {
-      // a merchant gone since the search: its point is left out
-    }
-  });
-  return points;
+  return [...byMerchant.values()];
 }
 
 // -- the views ---------------------------------------------------------------------------------------
