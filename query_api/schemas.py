@@ -28,7 +28,7 @@ def _text(value: str) -> bool:
         raise ValidationError("must not be blank")
     if len(stripped.split()) > MAX_QUERY_TERMS:
         raise ValidationError(f"at most {MAX_QUERY_TERMS} words")
-    if any(ord(c) < 32 and c not in "\t" for c in value):
+    if any((ord(c) < 32 or 127 <= ord(c) < 160) and c != "\t" for c in value):  # C0, DEL, C1
         raise ValidationError("must not contain control characters")
     return True
 
@@ -131,8 +131,8 @@ def _sort(choices: tuple[str, ...]) -> fields.String:
     )
 
 
-# Not blank, no control character but tab (what _text checks, but its word count).
-TEXT_PATTERN = r"^[^\x00-\x08\x0a-\x1f]*[^\s\x00-\x1f][^\x00-\x08\x0a-\x1f]*$"
+# Not blank, no control character but tab: C0, DEL, C1 (what _text checks, but its word count).
+TEXT_PATTERN = r"^[^\x00-\x08\x0a-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0a-\x1f\x7f-\x9f]*$"
 
 
 def _q(max_chars: int, **kwargs: Any) -> fields.String:

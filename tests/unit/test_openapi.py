@@ -179,7 +179,10 @@ def test_the_bbox_pattern_refuses_exactly_what_the_server_refuses_for_its_shape(
         assert shape_ok
 
 
-@pytest.mark.parametrize("q", ["fromage", "  pain  ", "pain\tblanc", "été", "", " ", "\t", "a\nb", "a\x00"])
+@pytest.mark.parametrize(
+    "q",
+    ["fromage", "  pain  ", "pain\tblanc", "été", "", " ", "\t", "a\nb", "a\x00", "a\x7f", "a\x85", "a\xa0b"],
+)
 def test_the_q_pattern_refuses_what_the_server_refuses(q):
     pattern = _parameter("/v1/merchants", "q")["schema"]["pattern"]
     try:
