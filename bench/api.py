@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 
 from bench.harness import (
+    catalogue_options,
     engine_or_url,
     http_caller,
     load_catalogue,
@@ -100,14 +101,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--profile", choices=PROFILES, default="quick")
-    parser.add_argument(
-        "--es-url", help="use this engine (already loaded with --prefix) instead of starting one"
-    )
-    parser.add_argument("--prefix", default="benchapi-")
-    parser.add_argument(
-        "--load", action="store_true", help="with --es-url: load the profile's catalogue there first (kept)"
-    )
+    catalogue_options(parser, PROFILES, prefix="benchapi-")
     parser.add_argument("--load-only", action="store_true", help="load (as --load), force-merge, stop")
     parser.add_argument("--requests", type=int, default=2_100, help="requests per path (a multiple of 7)")
     parser.add_argument("--threads", type=int, default=4)

@@ -3,6 +3,7 @@ HTTP callers, teardown; and what they read off a run: percentiles, CPU and memor
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import os
 import platform
@@ -25,6 +26,18 @@ from local_es import ES_VERSION, LocalEngine
 from panier_core.settings import Settings
 
 # -- printing -----------------------------------------------------------------------------------------
+
+
+def catalogue_options(parser: argparse.ArgumentParser, profiles: Iterable[str], prefix: str) -> None:
+    """The options of a bench that runs on a catalogue: its size, and an engine already loaded."""
+    parser.add_argument("--profile", choices=list(profiles), default="quick")
+    parser.add_argument(
+        "--es-url", help="use this engine (already loaded with --prefix) instead of starting one"
+    )
+    parser.add_argument("--prefix", default=prefix)
+    parser.add_argument(
+        "--load", action="store_true", help="with --es-url: load the profile's catalogue there first (kept)"
+    )
 
 
 def say(*parts: Any) -> None:

@@ -30,6 +30,7 @@ import time
 from dataclasses import dataclass
 
 from bench.harness import (
+    catalogue_options,
     engine_or_url,
     load_catalogue,
     machine,
@@ -158,14 +159,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--profile", choices=PROFILES, default="quick")
-    parser.add_argument(
-        "--es-url", help="use this engine (already loaded with --prefix) instead of starting one"
-    )
-    parser.add_argument("--prefix", default="benchapi-")
-    parser.add_argument(
-        "--load", action="store_true", help="with --es-url: load the profile's catalogue first"
-    )
+    catalogue_options(parser, PROFILES, prefix="benchapi-")
     parser.add_argument("--seconds", type=float, default=8.0, help="measured seconds per run")
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds of each run left out")
     parser.add_argument("--processes", type=int, default=4, help="client processes")

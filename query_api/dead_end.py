@@ -31,14 +31,14 @@ from indexer.records.text import fold
 from indexer.records.visibility import INACTIVE_MERCHANT, INTERNAL_FIELDS
 from panier_core.settings import Settings
 from query_api.engine import msearch
-from query_api.queries.common import Location, distance_position, geo_sort
+from query_api.queries.common import FUZZINESS, Location, distance_position, geo_sort, typos_forgiven
 from query_api.queries.merchants import merchant_item
 
 SPELLINGS = 3
 LIKELY_SHARE = 0.5
 NEAREST_MERCHANTS = 3
 # The search's own typo tolerance with the first letter free (the search keeps it)
-LOOSE = {"fuzziness": "AUTO:4,8", "prefix_length": 0, "max_expansions": 50}
+LOOSE = {"fuzziness": FUZZINESS, "prefix_length": 0, "max_expansions": 50}
 
 SPELLING_FIELDS = {"products": ["name.words"], "merchants": ["name.words", "categories.words"]}
 
@@ -124,4 +124,4 @@ def near(word: str, typed: list[str]) -> bool:
     """Whether ``word`` is one of the ``typed`` words or a spelling of one: as many edits as the
     search forgives (none under 4 letters, one under 8, else two; a swap of two letters is one),
     any letter included. « oeufs » is not « ours » (two edits in five letters)."""
-    return any(OSA.distance(word, w) <= (0 if len(w) < 4 else 1 if len(w) < 8 else 2) for w in typed)
+    return any(OSA.distance(word, w) <= typos_forgiven(len(w)) for w in typed)

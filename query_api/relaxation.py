@@ -139,18 +139,22 @@ def relax(es: Elasticsearch, search: S) -> tuple[S, Relaxed] | None:
             return None
         relaxed = Relaxed([], [], wider if wide else FAR_RADIUS_KM)
     else:
-        asked = [(w, radius) for w in words]
-        whole = " ".join(words)
+        # each word in each tier and, further away, all of them (one word: its own count)
+        tiers = [radius, wider, FAR_RADIUS_KM] if located else [radius]
+        whole = len(words) > 1
+        asked: list[tuple[str | None, float]] = []
+        for r in tiers:
+            asked += [(w, r) for w in words] + ([(" ".join(words), r)] if whole and r != radius else [])
+        counts = iter(_counts(es, search, asked))
+        per_tier = []
+        for r in tiers:
+            each = [next(counts) for _ in words]
+            per_tier.append((each, next(counts) if whole and r != radius else each[0]))
         if located:
-            asked += [(w, wider) for w in words] + [(whole, wider)]
-            asked += [(w, FAR_RADIUS_KM) for w in words] + [(whole, FAR_RADIUS_KM)]
-        counts = _counts(es, search, asked)
-        n = len(words)
-        if located:
-            wide, far = counts[n : 2 * n], counts[2 * n + 1 : 3 * n + 1]
-            found = decide(words, counts[:n], wide, radius, counts[2 * n], far, counts[3 * n + 1])
+            (near, _), (wide, whole_wide), (far, whole_far) = per_tier
+            found = decide(words, near, wide, radius, whole_wide, far, whole_far)
         else:
-            found = decide(words, counts, None, radius)
+            found = decide(words, per_tier[0][0], None, radius)
         if found is None:
             return None
         relaxed = found

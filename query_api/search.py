@@ -24,27 +24,40 @@ from query_api.understanding import Understood, understand
 bp = Blueprint("search", __name__, url_prefix="/v1", description="The shoppers' searches and pages")
 
 
-def _where(params: dict[str, Any], understood: Understood | None = None) -> Where:
-    """The search's place: a place the interpretation step found in the words (with the radius that
-    suits it), ``near=`` resolved (an unknown name is a 400 with close ones), or lat/lon."""
+def _where(params: dict[str, Any]) -> Where:
+    """The search's own place: ``near=`` resolved (an unknown name is a 400 with close ones), or
+    lat/lon, or none."""
     radius = params.get("radius_km", DEFAULT_RADIUS_KM)
-    if understood and understood.place:
-        place = understood.place.place
-        radius = place.radius_km
-    elif "near" in params:
+    if "near" in params:
         try:
             place = places.resolve(params["near"])
         except places.UnknownPlace as e:
             raise ApiError(400, str(e), {"near": [str(e)], "suggestions": e.suggestions}) from None
         except ValueError as e:
             raise ApiError(400, str(e), {"near": [str(e)]}) from None
-    elif "lat" in params:
+        return _at(place, radius)
+    if "lat" in params:
         echo = {"lat": params["lat"], "lon": params["lon"], "radius_km": radius}
         return Where((params["lat"], params["lon"]), radius, echo)
-    else:
-        return Where()
-    echo = {"near": place.name, "lat": place.lat, "lon": place.lon, "radius_km": radius}
-    return Where((place.lat, place.lon), radius, echo)
+    return Where()
+
+
+def _at(place: places.Place, radius_km: float) -> Where:
+    echo = {"near": place.name, "lat": place.lat, "lon": place.lon, "radius_km": radius_km}
+    return Where((place.lat, place.lon), radius_km, echo)
+
+
+def _understood(params: dict[str, Any], *, intents: bool) -> tuple[Understood | None, Where]:
+    """The interpretation step (``query_api.understanding``), unless literal=true or without q, and
+    the search's place: its own, or one the step found in the words (with the radius that suits it)."""
+    where = _where(params)
+    if params["literal"] or not params.get("q"):
+        return None, where
+    at = where.location
+    understood = understand(params["q"], located=at is not None, intents=intents, at=at)
+    if understood.place:
+        where = _at(understood.place.place, understood.place.place.radius_km)
+    return understood, where
 
 
 def _answer(search: Suggestions) -> Response:
@@ -62,9 +75,9 @@ def _answer(search: Suggestions) -> Response:
 @bp.errors(400, 503)
 def merchants(params: dict[str, Any]) -> Response:
     """Search merchants: French full text, geo, filters, facets"""
-    understood = _understood(params, intents=False)
+    understood, where = _understood(params, intents=False)
     words = {"q": understood.words} if understood else {}
-    where, settings = _where(params, understood), get_settings()
+    settings = get_settings()
     search = MerchantSearch({**params, **words}, where, settings)
     cursors = Cursors(settings.cursor_secret, params)  # bound to the shopper's own parameters
     if "cursor" in params:
@@ -100,24 +113,15 @@ def _relaxed_answer(
     return answer
 
 
-def _understood(params: dict[str, Any], *, intents: bool) -> Understood | None:
-    """The interpretation step (``query_api.understanding``), unless literal=true or without q; it
-    knows the search's own location (near=, lat/lon), if any."""
-    if params["literal"] or not params.get("q"):
-        return None
-    at = _where(params).location
-    return understand(params["q"], located=at is not None, intents=intents, at=at)
-
-
 @bp.get("/products")
 @bp.arguments(PRODUCT_SEARCH, location="query")
 @bp.response(200, responses.ProductResults)
 @bp.errors(400, 503)
 def products(params: dict[str, Any]) -> Response:
     """Search products in stock near a place, one hit per product"""
-    understood = _understood(params, intents=True)
+    understood, where = _understood(params, intents=True)
     words = {"q": understood.words} if understood else {}
-    search = ProductSearch({**params, **words}, _where(params, understood), get_settings(), understood)
+    search = ProductSearch({**params, **words}, where, get_settings(), understood)
     return json_response(_relaxed_answer(search, params, understood))
 
 

@@ -34,6 +34,13 @@ class Found:
 # The stemmer would hide them: « croissants » is « croi » once stemmed and « crossant » is
 # « crosant », three edits apart; unstemmed they are two.
 FUZZY_FIELDS = ["name.words"]
+ONE_TYPO_FROM, TWO_TYPOS_FROM = 4, 8  # letters: one typo forgiven from 4, two from 8
+FUZZINESS = f"AUTO:{ONE_TYPO_FROM},{TWO_TYPOS_FROM}"
+
+
+def typos_forgiven(letters: int) -> int:
+    """How many typos the search forgives in a word of ``letters`` (what ``FUZZINESS`` means)."""
+    return 0 if letters < ONE_TYPO_FROM else 1 if letters < TWO_TYPOS_FROM else 2
 
 
 def highlight(q: str) -> dict[str, Any]:
@@ -89,7 +96,7 @@ def text_query(
                         # One typo from 4 letters, two from 8, the first letter kept: « nior »
                         # (noir) and « mile » (miel) are a transposition in the second letter.
                         # Measured on the judged queries and in docs/benchmarks.md.
-                        "fuzziness": "AUTO:4,8",
+                        "fuzziness": FUZZINESS,
                         "prefix_length": 1,
                         "max_expansions": 20,
                         "boost": 0.5,
@@ -110,7 +117,7 @@ def _kind_typos(q: str, kind_fields: tuple[str, ...], operator: str) -> list[dic
     the product search about 2 ms p50 more at the engine: docs/benchmarks.md)."""
     if not kind_fields:
         return []
-    fuzzy = {"fuzziness": "AUTO:4,8", "prefix_length": 3, "max_expansions": 5, "boost": 0.5}
+    fuzzy = {"fuzziness": FUZZINESS, "prefix_length": 3, "max_expansions": 5, "boost": 0.5}
     return [{"multi_match": {"query": q, "fields": kind_fields, "operator": operator, **fuzzy}}]
 
 

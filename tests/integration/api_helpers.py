@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import elasticsearch
+import pytest
 
 from indexer.engine import search_events
 from panier_core.settings import Settings
@@ -46,3 +52,32 @@ def dead_url() -> str:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     return f"http://127.0.0.1:{port}"  # nothing listens there once the socket is closed
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@contextlib.contextmanager
+def panier_serve(
+    log: Path, env: dict[str, str], *, workers: int, threads: int, ready: str = "/metrics"
+) -> Iterator[str]:
+    """`panier serve` in a subprocess with the environment `env`, its stderr in `log`; its base URL
+    once `ready` answers 200, and it is stopped afterwards."""
+    port = int(dead_url().rsplit(":", 1)[1])
+    command = [sys.executable, "-m", "cli", "serve", "--port", str(port)]
+    command += ["--workers", str(workers), "--threads", str(threads)]
+    with log.open("wb") as err:  # the child keeps its own copy of the descriptor
+        server = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=err)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            with contextlib.suppress(OSError), urllib.request.urlopen(f"{base}{ready}", timeout=2) as answer:
+                if answer.status == 200:
+                    break
+            time.sleep(0.2)
+        else:
+            pytest.fail(f"panier serve did not start: {log.read_text()[-2000:]}")
+        yield base
+    finally:
+        server.terminate()
+        server.wait(30)

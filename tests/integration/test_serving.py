@@ -12,8 +12,6 @@ import contextlib
 import json
 import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -23,13 +21,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from .api_helpers import panier_serve
 
 
 def fetch(url: str, timeout: float = 20) -> tuple[int, dict[str, str], bytes]:
@@ -44,31 +36,10 @@ def fetch(url: str, timeout: float = 20) -> tuple[int, dict[str, str], bytes]:
 def served(tmp: Path, *, threads: int = 4, **env: str) -> Iterator[str]:
     """`panier serve` (one worker) with `env` added to this process's environment; its base URL,
     once it answers (/metrics: it needs no engine)."""
-    port, log = free_port(), tmp / "serve.log"
     environment = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
     environment.update(PANIER_ANALYTICS="off", **env)
-    command = [sys.executable, "-m", "cli", "serve", "--port", str(port), "--workers", "1"]
-    with log.open("wb") as err:
-        server = subprocess.Popen(
-            [*command, "--threads", str(threads)],
-            cwd=REPO,
-            env=environment,
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            with contextlib.suppress(OSError):
-                if fetch(f"{base}/metrics", timeout=2)[0] == 200:
-                    break
-            time.sleep(0.2)
-        else:
-            pytest.fail(f"panier serve did not start: {log.read_text()[-2000:]}")
+    with panier_serve(tmp / "serve.log", environment, workers=1, threads=threads) as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(30)
 
 
 def raw(base: str, request: bytes) -> tuple[int, dict[str, str], bytes]:
